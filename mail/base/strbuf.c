@@ -1,5 +1,6 @@
 /* strbuf.c - growable NUL-terminated byte buffer. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mail/base/strbuf.h"

@@ -1,0 +1,53 @@
+#!/bin/bash
+# run-tests.sh - build and run every meson test suite in three configurations:
+# a normal build (C.UTF-8), an ASan/UBSan build (C.UTF-8) and the ASan build
+# again in a non-English UTF-8 locale.  Prints "N passed, N failed" last.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+export NIXIE_REQUIRE_INTEGRATION=${NIXIE_REQUIRE_INTEGRATION:-1}
+
+setup() { # setup DIR [meson options...]
+    local dir=$1
+    shift
+    if [ -d "$dir" ]; then
+        meson setup --reconfigure "$dir" "$@" >/dev/null
+    else
+        meson setup "$dir" "$@" >/dev/null
+    fi
+}
+
+count() { # count DIR LABEL: add the results of DIR's last meson test run
+    local log=$1/meson-logs/testlog.json
+    local ok bad
+    ok=$(python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["result"] in ("OK","EXPECTEDFAIL")))' "$log" 2>/dev/null || echo 0)
+    bad=$(python3 -c 'import json,sys; print(sum(1 for l in open(sys.argv[1]) if json.loads(l)["result"] not in ("OK","EXPECTEDFAIL","SKIP")))' "$log" 2>/dev/null || echo 1)
+    echo "== $2: $ok passed, $bad failed"
+    passed=$((passed + ok))
+    failed=$((failed + bad))
+}
+
+run() { # run DIR LABEL LOCALE
+    local dir=$1 label=$2 loc=$3
+    rm -f "$dir/meson-logs/testlog.json"
+    if ! ninja -C "$dir" >"$dir.build.log" 2>&1; then
+        cat "$dir.build.log"
+        echo "== $label: build failed"
+        failed=$((failed + 1))
+        return
+    fi
+    LC_ALL=$loc meson test -C "$dir" --print-errorlogs --num-processes 2 || true
+    count "$dir" "$label"
+}
+
+setup build
+run build "gcc, C.UTF-8" C.UTF-8
+
+setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
+run build-asan "ASan/UBSan, C.UTF-8" C.UTF-8
+run build-asan "ASan/UBSan, de_DE.UTF-8" de_DE.UTF-8
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
