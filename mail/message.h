@@ -63,6 +63,9 @@ struct mail_envelope *mail_envelope_new(void);
 void mail_envelope_free(struct mail_envelope *env);
 /* Deep copy. */
 struct mail_envelope *mail_envelope_dup(const struct mail_envelope *env);
+/* Replace one string field (e.g. &env->key) with a copy of value (may be
+ * NULL), freeing the old one correctly whether or not env is packed. */
+void mail_envelope_set(struct mail_envelope *env, char **field, const char *value);
 
 /* Parse just the header block of raw message bytes into a new envelope
  * (key NULL, flags 0, size = len).  Stops at the first empty line; cheap

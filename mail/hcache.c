@@ -1,0 +1,1 @@
+/* hcache.c - header cache (in progress) */

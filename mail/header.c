@@ -1,0 +1,398 @@
+/*
+ * header.c - header fields and header text: the tolerant "Name: value"
+ * block parser, unfolding, RFC 2047 decoding and charset conversion to
+ * UTF-8.
+ *
+ * Owns: mail_fields_parse/free, mail_header_decode, mail_hdr_split,
+ * mail_hdr_unfold, mail_charset_to_utf8, mail_utf8_repair.
+ * Does not: parse addresses or dates (envelope.c, with libetpan), or MIME
+ * structure (mime.c).
+ * Invariant: every string this file produces for display is valid UTF-8.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <iconv.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libetpan/mailmime.h>
+#include <libetpan/mailmime_decode.h>
+
+#include "mail/base/utf8.h"
+#include "mail/base/xalloc.h"
+
+#include "mail/message-private.h"
+
+/* Length of the line break at s[0..len), 0 if none (LF, CRLF or bare CR). */
+static size_t
+header_eol_len(const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    if (s[0] == '\n')
+        return 1;
+    if (s[0] == '\r')
+        return len > 1 && s[1] == '\n' ? 2 : 1;
+    return 0;
+}
+
+/* Offset of the next line break at or after i (len if none). */
+static size_t
+header_find_eol(const char *s, size_t len, size_t i)
+{
+    while (i < len && s[i] != '\n' && s[i] != '\r')
+        i++;
+    return i;
+}
+
+void
+mail_hdr_split(const char *data, size_t len, size_t *header_len, size_t *body_off)
+{
+    size_t i = 0;
+    while (i < len) {
+        size_t eol = header_eol_len(data + i, len - i);
+        if (eol > 0) { /* an empty line: the header ends here (RFC 5322 §2.1) */
+            *header_len = i;
+            *body_off = i + eol;
+            return;
+        }
+        i = header_find_eol(data, len, i);
+        i += header_eol_len(data + i, len - i);
+    }
+    *header_len = len;
+    *body_off = len;
+}
+
+void
+mail_hdr_unfold(struct strbuf *out, const char *value, size_t len)
+{
+    size_t start = out->len;
+    for (size_t i = 0; i < len; i++) {
+        char c = value[i];
+        if (c == '\r' || c == '\n')
+            continue; /* RFC 5322 §2.2.3: unfolding removes the CRLF only */
+        if ((c == ' ' || c == '\t') && out->len == start)
+            continue; /* leading white space */
+        strbuf_addc(out, c);
+    }
+    while (out->len > start && (out->buf[out->len - 1] == ' ' || out->buf[out->len - 1] == '\t'))
+        out->len--;
+    if (out->buf != NULL)
+        out->buf[out->len] = '\0';
+}
+
+/* Field names: printable US-ASCII except colon (RFC 5322 §2.2). */
+static bool
+header_is_ftext(unsigned char c)
+{
+    return c >= 33 && c <= 126 && c != ':';
+}
+
+/* Name length of a "Name: value" line, or 0 if the line is no field.
+ * White space before the colon is accepted (obsolete syntax, §4.5.3). */
+static size_t
+header_field_name(const char *line, size_t len, size_t *colon)
+{
+    size_t n = 0;
+    while (n < len && header_is_ftext((unsigned char)line[n]))
+        n++;
+    size_t j = n;
+    while (j < len && (line[j] == ' ' || line[j] == '\t'))
+        j++;
+    if (n == 0 || j >= len || line[j] != ':')
+        return 0;
+    *colon = j;
+    return n;
+}
+
+struct header_fieldvec {
+    struct mail_field *v;
+    size_t n, cap;
+};
+
+static void
+header_fieldvec_push(struct header_fieldvec *fv, const char *name, size_t nlen, struct strbuf *val)
+{
+    if (fv->n == fv->cap) {
+        fv->cap = fv->cap ? fv->cap * 2 : 16;
+        fv->v = xreallocarray(fv->v, fv->cap, sizeof *fv->v);
+    }
+    struct strbuf unfolded = STRBUF_INIT;
+    mail_hdr_unfold(&unfolded, val->buf ? val->buf : "", val->len);
+    fv->v[fv->n].name = xstrndup(name, nlen);
+    fv->v[fv->n].value = strbuf_detach(&unfolded, NULL);
+    fv->n++;
+    strbuf_reset(val);
+}
+
+/*
+ * A small loop rather than libetpan's mailimf_optional_fields_parse: that
+ * parser stops at the first line that is not a well-formed field, and DSN
+ * groups written by real MTAs contain such lines (missing colons, bare CR,
+ * no final newline).  Here a bad line is skipped and parsing goes on.
+ */
+size_t
+mail_fields_parse(const char *data, size_t len, struct mail_field **out)
+{
+    struct header_fieldvec fv = {0};
+    struct strbuf val = STRBUF_INIT;
+    const char *name = NULL;
+    size_t nlen = 0, i = 0;
+
+    *out = NULL;
+    if (data == NULL)
+        return 0;
+    while (i < len) {
+        size_t e = header_find_eol(data, len, i), colon;
+        const char *line = data + i;
+        size_t llen = e - i;
+        if (llen > 0 && (line[0] == ' ' || line[0] == '\t')) {
+            if (name != NULL) /* continuation of the current field */
+                strbuf_add(&val, line, llen);
+        } else {
+            if (name != NULL)
+                header_fieldvec_push(&fv, name, nlen, &val);
+            name = NULL;
+            size_t n = llen > 0 ? header_field_name(line, llen, &colon) : 0;
+            if (n > 0) {
+                name = line, nlen = n;
+                strbuf_add(&val, line + colon + 1, llen - colon - 1);
+            }
+        }
+        i = e + header_eol_len(data + e, len - e);
+    }
+    if (name != NULL)
+        header_fieldvec_push(&fv, name, nlen, &val);
+    strbuf_free(&val);
+    *out = fv.v;
+    return fv.n;
+}
+
+void
+mail_fields_free(struct mail_field *fields, size_t n)
+{
+    if (fields == NULL)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        free(fields[i].name);
+        free(fields[i].value);
+    }
+    free(fields);
+}
+
+void
+mail_utf8_repair(struct strbuf *out, const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        uint32_t cp;
+        size_t n = utf8_decode(s + i, len - i, &cp);
+        if (n == 1 && (unsigned char)s[i] >= 0x80)
+            utf8_encode(out, UTF8_REPLACEMENT);
+        else
+            strbuf_add(out, s + i, n);
+        i += n;
+    }
+}
+
+/* Windows-1252 0x80..0x9F (WHATWG); 0 marks the five unassigned bytes. */
+static const uint16_t header_cp1252[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
+};
+
+static void
+header_cp1252_to_utf8(struct strbuf *out, const char *s, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c < 0x80)
+            strbuf_addc(out, (char)c);
+        else if (c < 0xA0)
+            utf8_encode(out, header_cp1252[c - 0x80] ? header_cp1252[c - 0x80] : UTF8_REPLACEMENT);
+        else
+            utf8_encode(out, c);
+    }
+}
+
+/* Charsets we decode without iconv, or map to a superset iconv knows. */
+static const char *
+header_charset_alias(const char *cs)
+{
+    static const struct {
+        const char *name, *use;
+    } aliases[] = {
+        {"us-ascii", "windows-1252"},  {"ascii", "windows-1252"},  {"iso-8859-1", "windows-1252"},
+        {"iso8859-1", "windows-1252"}, {"latin1", "windows-1252"}, {"cp1252", "windows-1252"},
+        {"gb2312", "GB18030"},         {"gbk", "GB18030"},         {"x-gbk", "GB18030"},
+        {"ks_c_5601-1987", "CP949"},   {"x-sjis", "SHIFT_JIS"},    {"utf8", "utf-8"},
+    };
+    for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
+        if (strcasecmp(cs, aliases[i].name) == 0)
+            return aliases[i].use;
+    return cs;
+}
+
+/* iconv conversion; returns -1 if iconv does not know the charset. */
+static int
+header_iconv(struct strbuf *out, const char *charset, const char *s, size_t len)
+{
+    iconv_t cd = iconv_open("UTF-8", charset);
+    if (cd == (iconv_t)-1)
+        return -1;
+    char *in = (char *)s;
+    size_t inleft = len;
+    char buf[1024];
+    while (inleft > 0) {
+        char *o = buf;
+        size_t oleft = sizeof buf;
+        size_t r = iconv(cd, &in, &inleft, &o, &oleft);
+        strbuf_add(out, buf, sizeof buf - oleft);
+        if (r != (size_t)-1 || errno == E2BIG)
+            continue;
+        /* EILSEQ / EINVAL: one bad byte becomes U+FFFD, then go on */
+        utf8_encode(out, UTF8_REPLACEMENT);
+        in++, inleft--;
+        iconv(cd, NULL, NULL, NULL, NULL);
+    }
+    char *o = buf;
+    size_t oleft = sizeof buf;
+    iconv(cd, NULL, NULL, &o, &oleft); /* flush shift state (ISO-2022-JP) */
+    strbuf_add(out, buf, sizeof buf - oleft);
+    iconv_close(cd);
+    return 0;
+}
+
+void
+mail_charset_to_utf8(struct strbuf *out, const char *charset, const char *s, size_t len)
+{
+    const char *cs = charset ? header_charset_alias(charset) : NULL;
+    if (cs == NULL || strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "windows-1252") == 0) {
+        /* declared us-ascii/latin-1 text is often really UTF-8: prefer it if valid */
+        if (utf8_valid(s, len))
+            strbuf_add(out, s, len);
+        else if (cs != NULL && strcasecmp(cs, "utf-8") == 0)
+            mail_utf8_repair(out, s, len);
+        else
+            header_cp1252_to_utf8(out, s, len);
+        return;
+    }
+    size_t start = out->len;
+    if (header_iconv(out, cs, s, len) == 0) {
+        /* iconv's output is UTF-8, but be certain: this is the gate */
+        if (!utf8_valid(out->buf + start, out->len - start)) {
+            char *tmp = xstrndup(out->buf + start, out->len - start);
+            size_t n = out->len - start;
+            out->len = start;
+            mail_utf8_repair(out, tmp, n);
+            free(tmp);
+        }
+        return;
+    }
+    mail_charset_to_utf8(out, NULL, s, len);
+}
+
+/* One encoded word's bytes to UTF-8; "utf-8*en" carries an RFC 2231 §5
+ * language suffix that is not part of the charset name. */
+static void
+header_word_to_utf8(struct strbuf *out, const char *charset, const char *text)
+{
+    char cs[64];
+    size_t n = strcspn(charset, "*");
+    if (n >= sizeof cs)
+        n = sizeof cs - 1;
+    memcpy(cs, charset, n);
+    cs[n] = '\0';
+    mail_charset_to_utf8(out, n > 0 ? cs : NULL, text, strlen(text));
+}
+
+/* libetpan accepts a word without its closing "?="; we keep such text as is. */
+static bool
+header_word_closed(const char *s, size_t end, size_t start)
+{
+    if (end < start + 4)
+        return false;
+    if (s[end - 1] == '"' && s[start] == '"')
+        end--;
+    return s[end - 2] == '?' && s[end - 1] == '=';
+}
+
+/*
+ * RFC 2047 decoding.  libetpan parses each encoded word
+ * (mailmime_encoded_word_parse, which also joins adjacent words of one
+ * charset so a character split across words survives); we convert the
+ * bytes ourselves because libetpan's mailmime_encoded_phrase_parse turns
+ * undecodable bytes into '?' and drops malformed words, where we want
+ * U+FFFD and the malformed text kept as it was.
+ */
+static void
+header_decode_words(struct strbuf *out, const char *s, size_t n)
+{
+    size_t i = 0;
+    bool last_word = false;
+    while (i < n) {
+        size_t ws = i;
+        while (i < n && (s[i] == ' ' || s[i] == '\t'))
+            i++;
+        bool opens =
+            i + 1 < n && ((s[i] == '=' && s[i + 1] == '?') ||
+                          (s[i] == '"' && i + 2 < n && s[i + 1] == '=' && s[i + 2] == '?'));
+        struct mailmime_encoded_word *w = NULL;
+        size_t idx = i;
+        int fwd = 0, noquote = 0;
+        if (opens &&
+            mailmime_encoded_word_parse(s, n, &idx, &w, &fwd, &noquote) == MAILIMF_NO_ERROR &&
+            header_word_closed(s, idx, i)) {
+            if (!last_word) /* §6.2: white space between encoded words is dropped */
+                strbuf_add(out, s + ws, i - ws);
+            header_word_to_utf8(out, w->wd_charset ? w->wd_charset : "",
+                                w->wd_text ? w->wd_text : "");
+            mailmime_encoded_word_free(w);
+            last_word = true;
+            i = idx;
+            continue;
+        }
+        if (w != NULL)
+            mailmime_encoded_word_free(w);
+        strbuf_add(out, s + ws, i - ws);
+        size_t start = i;
+        if (opens)
+            i += s[i] == '"' ? 3 : 2; /* not a word after all: keep "=?" as text */
+        while (i < n && s[i] != ' ' && s[i] != '\t' &&
+               !(s[i] == '=' && i + 1 < n && s[i + 1] == '?'))
+            i++;
+        mail_charset_to_utf8(out, NULL, s + start, i - start);
+        last_word = false;
+    }
+}
+
+char *
+mail_header_decode(const char *value, size_t len)
+{
+    struct strbuf unfolded = STRBUF_INIT, out = STRBUF_INIT;
+
+    if (value == NULL)
+        return xstrdup("");
+    mail_hdr_unfold(&unfolded, value, len);
+    const char *s = unfolded.buf ? unfolded.buf : "";
+    size_t n = unfolded.len;
+    /* Only text with "=?" can hold encoded words (RFC 2047 §2); skipping
+     * libetpan for the rest keeps indexing fast. */
+    if (memmem(s, n, "=?", 2) != NULL) {
+        header_decode_words(&out, s, n);
+    } else {
+        mail_charset_to_utf8(&out, NULL, s, n);
+    }
+    strbuf_free(&unfolded);
+    return strbuf_detach(&out, NULL);
+}
+
+bool
+mail_hdr_starts_with_field(const char *s, size_t len)
+{
+    size_t colon;
+    size_t e = header_find_eol(s, len, 0);
+    return e > 0 && header_field_name(s, e, &colon) > 0;
+}

@@ -1,0 +1,1 @@
+/* maildir.c - Maildir backend (in progress) */

@@ -1,0 +1,86 @@
+/*
+ * message-private.h - what the files of the message model share and nobody
+ * else may see: the message object, the arena its MIME tree lives in, and
+ * the header/charset helpers used by envelope.c, mime.c and decode.c.
+ *
+ * Not a public header: only mail/message.c, header.c, envelope.c, mime.c,
+ * decode.c and the Maildir backend include it.  No libetpan type appears
+ * here, so the backend does not depend on libetpan either.
+ */
+#ifndef NIXIE_MAIL_MESSAGE_PRIVATE_H
+#define NIXIE_MAIL_MESSAGE_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mail/base/strbuf.h"
+
+#include "mail/message.h"
+
+/* A bump allocator: the MIME tree, its strings and the header list are
+ * freed at once with the message.  Blocks are malloc'd with xmalloc (sizes
+ * are bounded by the message size, which is bounded). */
+struct mail_arena_block;
+struct mail_arena {
+    struct mail_arena_block *head;
+};
+
+void *mail_arena_alloc(struct mail_arena *a, size_t size);
+void *mail_arena_calloc(struct mail_arena *a, size_t n, size_t size);
+char *mail_arena_strndup(struct mail_arena *a, const char *s, size_t n);
+char *mail_arena_strdup(struct mail_arena *a, const char *s);
+void mail_arena_free(struct mail_arena *a);
+
+struct mail_message {
+    char *raw; /* owned: the bytes as given (mail_message_raw) */
+    size_t raw_len;
+    /* What the parsers see: raw itself, or an owned copy with bare-CR line
+     * ends turned into LF (libetpan and the splitter want LF or CRLF). */
+    char *text;
+    size_t text_len;
+    size_t header_len; /* bytes of the top-level header block in text */
+    size_t body_off;   /* offset of the body in text */
+
+    struct mail_envelope *env; /* owned */
+
+    /* lazily built (the message is logically const to callers) */
+    struct mail_arena arena;
+    struct mail_header *headers;
+    size_t nheaders;
+    bool headers_done;
+    struct mail_part *root;
+    size_t nparts;
+    struct mail_envelope **enclosed; /* envelopes of message/rfc822 parts (owned) */
+    size_t nenclosed;
+};
+
+/* Offsets of the end of a header block: *header_len covers the fields and
+ * their line breaks, *body_off is where the body starts (after the empty
+ * line), or len when there is no empty line. */
+void mail_hdr_split(const char *data, size_t len, size_t *header_len, size_t *body_off);
+
+/* Remove line breaks that fold a header value (RFC 5322 §2.2.3) and trim
+ * surrounding white space; appends to out. */
+void mail_hdr_unfold(struct strbuf *out, const char *value, size_t len);
+
+/* Append s[0..len) converted from `charset` to valid UTF-8.  NULL, unknown
+ * and us-ascii charsets: UTF-8 if the bytes are valid UTF-8, else
+ * Windows-1252.  Never fails; bad bytes become U+FFFD. */
+void mail_charset_to_utf8(struct strbuf *out, const char *charset, const char *s, size_t len);
+
+/* Append s as valid UTF-8 (invalid sequences become U+FFFD). */
+void mail_utf8_repair(struct strbuf *out, const char *s, size_t len);
+
+/* Fill type, subtype, params, charset, filename, description, content_id,
+ * encoding and disposition of `part` from part->header (mime-fields.c);
+ * dtype/dsubtype apply when there is no usable Content-Type. */
+void mail_mime_part_fields(struct mail_arena *a, struct mail_part *part, const char *dtype,
+                           const char *dsubtype);
+
+/* True if s[0..len) starts with a "Name:" field line (header.c). */
+bool mail_hdr_starts_with_field(const char *s, size_t len);
+
+/* Build the MIME tree of msg (mime.c). */
+void mail_mime_build(struct mail_message *msg);
+
+#endif

@@ -1,0 +1,278 @@
+/*
+ * message.c - struct mail_message: owns the raw bytes, the envelope, the
+ * lazily built header list and MIME tree (mime.c), and the arena they live
+ * in.
+ *
+ * Does not: parse MIME (mime.c), decode bodies (decode.c) or do any I/O
+ * except mail_message_load() reading one file.
+ * Invariant: raw is never modified; `text` is raw itself or a copy whose
+ * bare-CR line ends became LF, and every pointer in the tree points into
+ * text or the arena.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mail/base/xalloc.h"
+
+#include "mail/message-private.h"
+
+/* ---- arena ---- */
+
+struct mail_arena_block {
+    struct mail_arena_block *next;
+    size_t used, size;
+    max_align_t data[];
+};
+
+#define MAIL_ARENA_BLOCK 16384
+
+void *
+mail_arena_alloc(struct mail_arena *a, size_t size)
+{
+    size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    struct mail_arena_block *b = a->head;
+    if (b == NULL || b->size - b->used < size) {
+        size_t bsize = size > MAIL_ARENA_BLOCK ? size : MAIL_ARENA_BLOCK;
+        b = xmalloc(sizeof *b + bsize);
+        b->used = 0;
+        b->size = bsize;
+        b->next = a->head;
+        a->head = b;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += size;
+    return p;
+}
+
+void *
+mail_arena_calloc(struct mail_arena *a, size_t n, size_t size)
+{
+    if (size != 0 && n > SIZE_MAX / size)
+        abort(); /* callers bound n by MAIL_MAX_PARTS or the message size */
+    void *p = mail_arena_alloc(a, n * size);
+    memset(p, 0, n * size);
+    return p;
+}
+
+char *
+mail_arena_strndup(struct mail_arena *a, const char *s, size_t n)
+{
+    char *p = mail_arena_alloc(a, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *
+mail_arena_strdup(struct mail_arena *a, const char *s)
+{
+    return s ? mail_arena_strndup(a, s, strlen(s)) : NULL;
+}
+
+void
+mail_arena_free(struct mail_arena *a)
+{
+    struct mail_arena_block *b = a->head;
+    while (b != NULL) {
+        struct mail_arena_block *next = b->next;
+        free(b);
+        b = next;
+    }
+    a->head = NULL;
+}
+
+/* ---- the message ---- */
+
+/* Files with CR-only line ends (old Mac mail) are parsed as if LF: the
+ * parsers know LF and CRLF.  Decided by majority so a stray CR in an LF
+ * file changes nothing. */
+static void
+message_normalise(struct mail_message *msg)
+{
+    size_t lf = 0, bare_cr = 0;
+    const char *s = msg->raw;
+    for (size_t i = 0; i < msg->raw_len; i++) {
+        if (s[i] == '\n')
+            lf++;
+        else if (s[i] == '\r' && (i + 1 >= msg->raw_len || s[i + 1] != '\n'))
+            bare_cr++;
+    }
+    msg->text = msg->raw;
+    msg->text_len = msg->raw_len;
+    if (bare_cr <= lf)
+        return;
+    msg->text = xmalloc(msg->raw_len + 1);
+    for (size_t i = 0; i < msg->raw_len; i++) {
+        bool bare = s[i] == '\r' && (i + 1 >= msg->raw_len || s[i + 1] != '\n');
+        msg->text[i] = bare ? '\n' : s[i];
+    }
+    msg->text[msg->raw_len] = '\0';
+}
+
+struct mail_message *
+mail_message_adopt(char *data, size_t len, struct nx_err *err)
+{
+    if (data == NULL || len == 0) {
+        free(data);
+        nx_err_set(err, NX_ERR_PARSE, "empty message");
+        return NULL;
+    }
+    if (len > MAIL_MAX_MESSAGE_SIZE) {
+        free(data);
+        nx_err_set(err, NX_ERR_LIMIT, "message of %zu bytes is larger than the %u byte limit", len,
+                   MAIL_MAX_MESSAGE_SIZE);
+        return NULL;
+    }
+    struct mail_message *msg = xcalloc(1, sizeof *msg);
+    msg->raw = data;
+    msg->raw_len = len;
+    message_normalise(msg);
+    mail_hdr_split(msg->text, msg->text_len, &msg->header_len, &msg->body_off);
+    msg->env = mail_envelope_parse(msg->text, msg->text_len, NULL);
+    if (msg->env == NULL) /* cannot happen for bounded non-NULL input */
+        msg->env = mail_envelope_new();
+    msg->env->size = len;
+    return msg;
+}
+
+struct mail_message *
+mail_message_parse(const char *data, size_t len, struct nx_err *err)
+{
+    if (data == NULL || len == 0 || len > MAIL_MAX_MESSAGE_SIZE)
+        return mail_message_adopt(NULL, len > MAIL_MAX_MESSAGE_SIZE ? len : 0, err);
+    char *copy = xmalloc(len + 1);
+    memcpy(copy, data, len);
+    copy[len] = '\0';
+    return mail_message_adopt(copy, len, err);
+}
+
+struct mail_message *
+mail_message_load(const char *path, struct nx_err *err)
+{
+    struct stat st;
+    char *buf = NULL;
+    size_t got = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        nx_err_sys(err, errno, "cannot open %s", path);
+        return NULL;
+    }
+    if (fstat(fd, &st) < 0) {
+        nx_err_sys(err, errno, "cannot stat %s", path);
+        goto fail;
+    }
+    if ((uint64_t)st.st_size > MAIL_MAX_MESSAGE_SIZE) {
+        nx_err_set(err, NX_ERR_LIMIT, "%s is larger than the %u byte limit", path,
+                   MAIL_MAX_MESSAGE_SIZE);
+        goto fail;
+    }
+    size_t want = (size_t)st.st_size;
+    buf = xmalloc(want + 1);
+    while (got < want) {
+        ssize_t n = read(fd, buf + got, want - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            nx_err_sys(err, errno, "cannot read %s", path);
+            goto fail;
+        }
+        if (n == 0) /* truncated while we read: take what is there */
+            break;
+        got += (size_t)n;
+    }
+    close(fd);
+    buf[got] = '\0';
+    return mail_message_adopt(buf, got, err);
+fail:
+    free(buf);
+    close(fd);
+    return NULL;
+}
+
+void
+mail_message_free(struct mail_message *msg)
+{
+    if (msg == NULL)
+        return;
+    for (size_t i = 0; i < msg->nenclosed; i++)
+        mail_envelope_free(msg->enclosed[i]);
+    free(msg->enclosed);
+    mail_arena_free(&msg->arena);
+    mail_envelope_free(msg->env);
+    if (msg->text != msg->raw)
+        free(msg->text);
+    free(msg->raw);
+    free(msg);
+}
+
+const struct mail_envelope *
+mail_message_envelope(const struct mail_message *msg)
+{
+    return msg->env;
+}
+
+void
+mail_message_set_meta(struct mail_message *msg, const char *key, unsigned flags)
+{
+    mail_envelope_set(msg->env, &msg->env->key, key);
+    msg->env->flags = flags;
+}
+
+const char *
+mail_message_raw(const struct mail_message *msg, size_t *len)
+{
+    if (len != NULL)
+        *len = msg->raw_len;
+    return msg->raw;
+}
+
+static void
+message_build_headers(struct mail_message *msg)
+{
+    struct mail_field *f;
+    size_t n = mail_fields_parse(msg->text, msg->header_len, &f);
+    msg->headers = mail_arena_calloc(&msg->arena, n ? n : 1, sizeof *msg->headers);
+    for (size_t i = 0; i < n; i++) {
+        msg->headers[i].name = mail_arena_strdup(&msg->arena, f[i].name);
+        msg->headers[i].value = mail_arena_strdup(&msg->arena, f[i].value);
+    }
+    msg->nheaders = n;
+    msg->headers_done = true;
+    mail_fields_free(f, n);
+}
+
+size_t
+mail_message_headers(const struct mail_message *cmsg, const struct mail_header **out)
+{
+    struct mail_message *msg = (struct mail_message *)cmsg; /* lazy cache */
+    if (!msg->headers_done)
+        message_build_headers(msg);
+    *out = msg->headers;
+    return msg->nheaders;
+}
+
+const char *
+mail_message_header(const struct mail_message *msg, const char *name)
+{
+    const struct mail_header *h;
+    size_t n = mail_message_headers(msg, &h);
+    for (size_t i = 0; i < n; i++)
+        if (strcasecmp(h[i].name, name) == 0)
+            return h[i].value;
+    return NULL;
+}
+
+const struct mail_part *
+mail_message_root(const struct mail_message *cmsg)
+{
+    struct mail_message *msg = (struct mail_message *)cmsg; /* lazy cache */
+    if (msg->root == NULL)
+        mail_mime_build(msg);
+    return msg->root;
+}

@@ -1,0 +1,385 @@
+/*
+ * mime-fields.c - the Content-* fields of one MIME part (RFC 2045, 2183)
+ * into the attributes of struct mail_part: type, parameters with RFC 2231
+ * continuations and charsets resolved, file name, encoding, disposition.
+ *
+ * libetpan parses each field (mailmime_field_parse); this file only copies
+ * its result into the message's arena.  When libetpan rejects a whole
+ * Content-Type (a trailing ";", one bad parameter), the type and each
+ * parameter are retried alone so one bad parameter does not lose the
+ * boundary.
+ * Does not: split multiparts (mime.c) or decode bodies (decode.c).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <libetpan/mailimf.h>
+#include <libetpan/mailmime.h>
+
+#include "mail/base/strbuf.h"
+#include "mail/base/utf8.h"
+#include "mail/base/xalloc.h"
+
+#include "mail/message-private.h"
+
+#define MIME_MAX_PARAMS 64 /* per field; more are ignored */
+
+/* Parameters as libetpan gave them, before RFC 2231 is applied. */
+struct mime_rawparams {
+    struct mail_param v[MIME_MAX_PARAMS]; /* strings in the arena */
+    size_t n;
+};
+
+static char *
+mime_lower(struct mail_arena *a, const char *s)
+{
+    char *p = mail_arena_strdup(a, s ? s : "");
+    for (char *q = p; *q; q++)
+        *q = (char)tolower((unsigned char)*q);
+    return p;
+}
+
+static void
+mime_raw_add(struct mail_arena *a, struct mime_rawparams *rp, const char *name, const char *value)
+{
+    if (rp->n == MIME_MAX_PARAMS || name == NULL || value == NULL)
+        return;
+    rp->v[rp->n].name = mime_lower(a, name);
+    rp->v[rp->n].value = mail_arena_strdup(a, value);
+    rp->n++;
+}
+
+/* ---- RFC 2231 ---- */
+
+/* "name*3*" -> base length, section 3, encoded; "name*" -> section -1. */
+static bool
+mime_2231_split(const char *name, size_t *base, long *section, bool *encoded)
+{
+    const char *star = strchr(name, '*');
+    if (star == NULL)
+        return false;
+    *base = (size_t)(star - name);
+    *section = -1;
+    *encoded = false;
+    const char *p = star + 1;
+    if (isdigit((unsigned char)*p)) {
+        char *end;
+        *section = strtol(p, &end, 10);
+        if (*section > 999)
+            return false;
+        p = end;
+        if (*p == '*')
+            *encoded = true, p++;
+    } else {
+        *encoded = true;
+    }
+    return *p == '\0' && *base > 0;
+}
+
+static int
+mime_hex(int c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = tolower(c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static void
+mime_pct_decode(struct strbuf *out, const char *s)
+{
+    for (; *s; s++) {
+        int hi, lo;
+        if (*s == '%' && (hi = mime_hex(s[1])) >= 0 && (lo = mime_hex(s[2])) >= 0) {
+            strbuf_addc(out, (char)(hi * 16 + lo));
+            s += 2;
+        } else {
+            strbuf_addc(out, *s);
+        }
+    }
+}
+
+/* Join the sections of parameter `base` (RFC 2231 §3-4) into UTF-8. */
+static char *
+mime_2231_join(struct mail_arena *a, const struct mime_rawparams *rp, const char *base, size_t blen)
+{
+    struct strbuf bytes = STRBUF_INIT, out = STRBUF_INIT;
+    char charset[64] = "";
+    for (long want = -1; want <= 999; want++) {
+        bool found = false;
+        for (size_t i = 0; i < rp->n && !found; i++) {
+            size_t b;
+            long sec;
+            bool enc;
+            if (!mime_2231_split(rp->v[i].name, &b, &sec, &enc) || b != blen ||
+                strncmp(rp->v[i].name, base, blen) != 0 || sec != want)
+                continue;
+            found = true;
+            const char *v = rp->v[i].value;
+            if (enc && (want == -1 || want == 0)) { /* charset'language'value */
+                const char *q1 = strchr(v, '\'');
+                const char *q2 = q1 ? strchr(q1 + 1, '\'') : NULL;
+                if (q2 != NULL) {
+                    size_t cl = (size_t)(q1 - v);
+                    if (cl < sizeof charset)
+                        memcpy(charset, v, cl), charset[cl] = '\0';
+                    v = q2 + 1;
+                }
+            }
+            if (enc)
+                mime_pct_decode(&bytes, v);
+            else
+                strbuf_adds(&bytes, v);
+        }
+        if (!found && want >= 0)
+            break; /* sections must be consecutive (§3) */
+    }
+    mail_charset_to_utf8(&out, charset[0] ? charset : NULL, bytes.buf ? bytes.buf : "", bytes.len);
+    char *r = mail_arena_strndup(a, out.buf ? out.buf : "", out.len);
+    strbuf_free(&bytes);
+    strbuf_free(&out);
+    return r;
+}
+
+/* Final parameter list: RFC 2231 forms merged under their base name (and
+ * preferred to a plain one); plain values of name/filename may carry
+ * RFC 2047 words, which many mailers send although §5 forbids them. */
+static size_t
+mime_resolve_params(struct mail_arena *a, const struct mime_rawparams *rp, struct mail_param *out)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < rp->n; i++) {
+        size_t blen;
+        long sec;
+        bool enc;
+        const char *name = rp->v[i].name;
+        bool ext = mime_2231_split(name, &blen, &sec, &enc);
+        if (!ext)
+            blen = strlen(name);
+        size_t j;
+        for (j = 0; j < n; j++)
+            if (strlen(out[j].name) == blen && strncmp(out[j].name, name, blen) == 0)
+                break;
+        if (j < n && !ext)
+            continue; /* a duplicate plain parameter: the first (or extended) wins */
+        if (j == n)
+            out[n++].name = mail_arena_strndup(a, name, blen);
+        if (ext) {
+            out[j].value = mime_2231_join(a, rp, name, blen);
+        } else if (strstr(rp->v[i].value, "=?") != NULL) {
+            char *d = mail_header_decode(rp->v[i].value, strlen(rp->v[i].value));
+            out[j].value = mail_arena_strdup(a, d);
+            free(d);
+        } else if (utf8_valid(rp->v[i].value, strlen(rp->v[i].value))) {
+            out[j].value = rp->v[i].value;
+        } else {
+            struct strbuf sb = STRBUF_INIT;
+            mail_charset_to_utf8(&sb, NULL, rp->v[i].value, strlen(rp->v[i].value));
+            out[j].value = mail_arena_strdup(a, strbuf_str(&sb));
+            strbuf_free(&sb);
+        }
+    }
+    return n;
+}
+
+/* ---- Content-Type ---- */
+
+static const char *
+mime_type_name(const struct mailmime_type *t)
+{
+    static const char *discrete[] = {"text", "text", "image", "audio", "video", "application"};
+    if (t == NULL)
+        return "text";
+    if (t->tp_type == MAILMIME_TYPE_DISCRETE_TYPE && t->tp_data.tp_discrete_type) {
+        const struct mailmime_discrete_type *d = t->tp_data.tp_discrete_type;
+        if (d->dt_type == MAILMIME_DISCRETE_TYPE_EXTENSION)
+            return d->dt_extension ? d->dt_extension : "application";
+        if (d->dt_type > 0 && d->dt_type <= MAILMIME_DISCRETE_TYPE_APPLICATION)
+            return discrete[d->dt_type];
+    } else if (t->tp_type == MAILMIME_TYPE_COMPOSITE_TYPE && t->tp_data.tp_composite_type) {
+        const struct mailmime_composite_type *c = t->tp_data.tp_composite_type;
+        if (c->ct_type == MAILMIME_COMPOSITE_TYPE_MESSAGE)
+            return "message";
+        if (c->ct_type == MAILMIME_COMPOSITE_TYPE_MULTIPART)
+            return "multipart";
+        if (c->ct_token != NULL)
+            return c->ct_token;
+    }
+    return "application";
+}
+
+static void
+mime_take_content(struct mail_arena *a, struct mail_part *part, struct mime_rawparams *rp,
+                  const struct mailmime_content *ct)
+{
+    part->type = mime_lower(a, mime_type_name(ct->ct_type));
+    part->subtype = mime_lower(a, ct->ct_subtype ? ct->ct_subtype : "octet-stream");
+    if (ct->ct_parameters == NULL)
+        return;
+    for (clistiter *it = clist_begin(ct->ct_parameters); it; it = clist_next(it)) {
+        const struct mailmime_parameter *p = clist_content(it);
+        mime_raw_add(a, rp, p->pa_name, p->pa_value);
+    }
+}
+
+/* Retry a rejected Content-Type piece by piece (see the file comment). */
+static void
+mime_content_lenient(struct mail_arena *a, struct mail_part *part, struct mime_rawparams *rp,
+                     const char *value)
+{
+    size_t len = strlen(value), end = strcspn(value, ";"), idx = 0;
+    struct mailmime_content *ct = NULL;
+    if (mailmime_content_parse(value, end, &idx, &ct) != MAILIMF_NO_ERROR)
+        return; /* no usable type: the caller's default stands */
+    mime_take_content(a, part, rp, ct);
+    mailmime_content_free(ct);
+    size_t i = end;
+    while (i < len) { /* each ";"-separated piece, quotes respected */
+        size_t start = ++i;
+        bool quoted = false;
+        for (; i < len && (quoted || value[i] != ';'); i++) {
+            if (value[i] == '\\' && quoted && i + 1 < len)
+                i++;
+            else if (value[i] == '"')
+                quoted = !quoted;
+        }
+        struct mailmime_parameter *p = NULL;
+        idx = 0;
+        if (mailmime_parameter_parse(value + start, i - start, &idx, &p) == MAILIMF_NO_ERROR) {
+            mime_raw_add(a, rp, p->pa_name, p->pa_value);
+            mailmime_parameter_free(p);
+        }
+    }
+}
+
+/* ---- one part ---- */
+
+static enum mail_encoding
+mime_encoding(const struct mailmime_mechanism *m)
+{
+    switch (m->enc_type) {
+    case MAILMIME_MECHANISM_7BIT:
+        return MAIL_ENC_7BIT;
+    case MAILMIME_MECHANISM_8BIT:
+        return MAIL_ENC_8BIT;
+    case MAILMIME_MECHANISM_BINARY:
+        return MAIL_ENC_BINARY;
+    case MAILMIME_MECHANISM_QUOTED_PRINTABLE:
+        return MAIL_ENC_QP;
+    case MAILMIME_MECHANISM_BASE64:
+        return MAIL_ENC_BASE64;
+    default:
+        if (m->enc_token != NULL &&
+            (strcasecmp(m->enc_token, "x-uuencode") == 0 ||
+             strcasecmp(m->enc_token, "x-uue") == 0 || strcasecmp(m->enc_token, "uuencode") == 0))
+            return MAIL_ENC_UUENCODE;
+        return MAIL_ENC_OTHER;
+    }
+}
+
+static void
+mime_take_disposition(struct mail_arena *a, struct mail_part *part, struct mime_rawparams *rp,
+                      const struct mailmime_disposition *d)
+{
+    int t = d->dsp_type ? d->dsp_type->dsp_type : MAILMIME_DISPOSITION_TYPE_ERROR;
+    /* RFC 2183 §2.8: an unknown disposition is treated as attachment */
+    part->disposition =
+        t == MAILMIME_DISPOSITION_TYPE_INLINE ? MAIL_DISP_INLINE : MAIL_DISP_ATTACHMENT;
+    if (d->dsp_parms == NULL)
+        return;
+    for (clistiter *it = clist_begin(d->dsp_parms); it; it = clist_next(it)) {
+        const struct mailmime_disposition_parm *p = clist_content(it);
+        if (p->pa_type == MAILMIME_DISPOSITION_PARM_FILENAME)
+            mime_raw_add(a, rp, "filename", p->pa_data.pa_filename);
+        else if (p->pa_type == MAILMIME_DISPOSITION_PARM_PARAMETER && p->pa_data.pa_parameter)
+            mime_raw_add(a, rp, p->pa_data.pa_parameter->pa_name,
+                         p->pa_data.pa_parameter->pa_value);
+    }
+}
+
+struct mime_state {
+    struct mail_arena *a;
+    struct mail_part *part;
+    struct mime_rawparams ct, dsp;
+    bool seen_type, seen_enc, seen_disp, seen_desc, seen_id;
+};
+
+static void
+mime_take_field(struct mime_state *st, const struct mail_field *f)
+{
+    struct mail_part *part = st->part;
+    struct mailimf_optional_field of = {.fld_name = f->name, .fld_value = f->value};
+    struct mailmime_field *mf = NULL;
+    bool is_type = strcasecmp(f->name, "Content-Type") == 0;
+    if (is_type && st->seen_type)
+        return; /* the first Content-Type counts */
+    if (mailmime_field_parse(&of, &mf) != MAILIMF_NO_ERROR) {
+        if (is_type)
+            mime_content_lenient(st->a, part, &st->ct, f->value);
+        st->seen_type |= is_type;
+        return;
+    }
+    if (mf->fld_type == MAILMIME_FIELD_TYPE && !st->seen_type) {
+        mime_take_content(st->a, part, &st->ct, mf->fld_data.fld_content);
+        st->seen_type = true;
+    } else if (mf->fld_type == MAILMIME_FIELD_TRANSFER_ENCODING && !st->seen_enc) {
+        part->encoding = mime_encoding(mf->fld_data.fld_encoding);
+        st->seen_enc = true;
+    } else if (mf->fld_type == MAILMIME_FIELD_DISPOSITION && !st->seen_disp) {
+        mime_take_disposition(st->a, part, &st->dsp, mf->fld_data.fld_disposition);
+        st->seen_disp = true;
+    } else if (mf->fld_type == MAILMIME_FIELD_DESCRIPTION && !st->seen_desc) {
+        char *d = mail_header_decode(f->value, strlen(f->value));
+        part->description = mail_arena_strdup(st->a, d);
+        free(d);
+        st->seen_desc = true;
+    } else if (mf->fld_type == MAILMIME_FIELD_ID && !st->seen_id && mf->fld_data.fld_id) {
+        part->content_id = mail_arena_strdup(st->a, mf->fld_data.fld_id);
+        st->seen_id = true;
+    }
+    mailmime_field_free(mf);
+}
+
+static const char *
+mime_find(const struct mail_param *p, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(p[i].name, name) == 0)
+            return p[i].value;
+    return NULL;
+}
+
+void
+mail_mime_part_fields(struct mail_arena *a, struct mail_part *part, const char *dtype,
+                      const char *dsubtype)
+{
+    struct mime_state *st = xcalloc(1, sizeof *st); /* ~2 KB: keep it off the stack */
+    struct mail_field *f;
+    size_t n = mail_fields_parse(part->header, part->header_len, &f);
+
+    st->a = a;
+    st->part = part;
+    part->type = dtype;
+    part->subtype = dsubtype;
+    part->encoding = MAIL_ENC_7BIT;
+    for (size_t i = 0; i < n; i++)
+        if (strncasecmp(f[i].name, "Content-", 8) == 0)
+            mime_take_field(st, &f[i]);
+    mail_fields_free(f, n);
+
+    struct mail_param *params = mail_arena_calloc(a, st->ct.n + 1, sizeof *params);
+    part->nparams = mime_resolve_params(a, &st->ct, params);
+    part->params = params;
+    const char *cs = mime_find(params, part->nparams, "charset");
+    part->charset = cs && cs[0] ? mime_lower(a, cs) : NULL;
+
+    struct mail_param dparams[MIME_MAX_PARAMS];
+    size_t nd = mime_resolve_params(a, &st->dsp, dparams);
+    const char *fn = mime_find(dparams, nd, "filename");
+    if (fn == NULL || fn[0] == '\0')
+        fn = mime_find(params, part->nparams, "name");
+    part->filename = fn && fn[0] ? fn : NULL;
+    free(st);
+}

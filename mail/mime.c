@@ -1,0 +1,242 @@
+/*
+ * mime.c - the MIME tree of a message (struct mail_part), built on first use
+ * of mail_message_root().
+ *
+ * Why not libetpan's mailmime_parse() for the structure: it recurses once per
+ * nesting level and builds every part before returning, so a hostile message
+ * (thousands of nested multiparts, a million tiny parts in 64 MB) would
+ * exhaust the stack or memory before we could stop it.  Instead this file
+ * walks one level at a time under MAIL_MAX_MIME_DEPTH and MAIL_MAX_PARTS:
+ * libetpan parses every part's Content-* fields (mime-fields.c), this file
+ * only finds the boundary delimiter lines (RFC 2046 §5.1.1) and the enclosed
+ * message of message/rfc822 (RFC 2046 §5.2.1).  Recursion depth here is
+ * bounded by MAIL_MAX_MIME_DEPTH.
+ *
+ * Tolerance: a missing close delimiter ends the last part at the end of the
+ * body; a multipart without boundary or without any delimiter becomes one
+ * text/plain child; in both cases the multipart is marked truncated.  LF and
+ * CRLF line ends both work (message.c turned bare CR into LF).
+ * Does not: decode bodies (decode.c).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "mail/base/xalloc.h"
+
+#include "mail/message-private.h"
+
+#define MIME_MAX_BOUNDARY 200 /* RFC 2046 allows 70; be generous, but bounded */
+
+struct mime_ctx {
+    struct mail_message *msg;
+    size_t nparts;
+};
+
+struct mime_region {
+    const char *start;
+    size_t len;
+};
+
+static void mime_fill(struct mime_ctx *ctx, struct mail_part *part, const char *dtype,
+                      const char *dsubtype);
+
+static struct mail_part *
+mime_new_part(struct mime_ctx *ctx, struct mail_part *parent, const char *start, size_t len)
+{
+    struct mail_part *p = mail_arena_calloc(&ctx->msg->arena, 1, sizeof *p);
+    p->parent = parent;
+    p->depth = parent ? parent->depth + 1 : 0;
+    p->header = start;
+    /* A part that does not start with a field has no header at all (RFC 2046
+     * §5.1.1: then it begins with the empty line; be lenient if it does not). */
+    if (len > 0 &&
+        (start[0] == '\n' || start[0] == '\r' || !mail_hdr_starts_with_field(start, len))) {
+        size_t skip =
+            start[0] == '\n' ? 1 : (start[0] == '\r' ? (len > 1 && start[1] == '\n' ? 2 : 1) : 0);
+        p->header_len = 0;
+        p->body = start + skip;
+        p->body_len = len - skip;
+    } else {
+        size_t hlen, boff;
+        mail_hdr_split(start, len, &hlen, &boff);
+        p->header_len = hlen;
+        p->body = start + boff;
+        p->body_len = len - boff;
+    }
+    ctx->nparts++;
+    return p;
+}
+
+/* Is [line, line+len) a delimiter of `b`?  *close set for "--b--". */
+static bool
+mime_is_delimiter(const char *line, size_t len, const char *b, size_t blen, bool *close)
+{
+    if (len < blen + 2 || line[0] != '-' || line[1] != '-' || memcmp(line + 2, b, blen) != 0)
+        return false;
+    const char *rest = line + 2 + blen;
+    size_t rlen = len - 2 - blen;
+    *close = rlen >= 2 && rest[0] == '-' && rest[1] == '-';
+    if (*close)
+        return true;                  /* anything may follow a close delimiter (epilogue) */
+    for (size_t i = 0; i < rlen; i++) /* transport padding only (§5.1.1) */
+        if (rest[i] != ' ' && rest[i] != '\t')
+            return false;
+    return true;
+}
+
+/* Regions of the body parts of a multipart; returns count, sets *closed. */
+static size_t
+mime_split(const char *body, size_t len, const char *b, size_t blen, struct mime_region **out,
+           bool *closed)
+{
+    struct mime_region *v = NULL;
+    size_t n = 0, cap = 0, pos = 0;
+    const char *part = NULL;
+    *closed = false;
+    while (pos < len) {
+        const char *line = body + pos;
+        const char *nl = memchr(line, '\n', len - pos);
+        size_t llen = nl ? (size_t)(nl - line) : len - pos;
+        size_t next = pos + llen + (nl ? 1 : 0);
+        if (llen > 0 && line[llen - 1] == '\r')
+            llen--;
+        bool close;
+        if (line[0] == '-' && mime_is_delimiter(line, llen, b, blen, &close)) {
+            if (part != NULL) {
+                const char *end = line; /* the line break before belongs to the delimiter */
+                if (end > part && end[-1] == '\n')
+                    end--;
+                if (end > part && end[-1] == '\r')
+                    end--;
+                if (n == cap)
+                    v = xreallocarray(v, cap = cap ? cap * 2 : 8, sizeof *v);
+                v[n++] = (struct mime_region){part, (size_t)(end - part)};
+            }
+            if (close) {
+                *closed = true;
+                break;
+            }
+            part = body + next;
+        }
+        pos = next;
+    }
+    if (!*closed && part != NULL) { /* missing close delimiter: up to the end */
+        if (n == cap)
+            v = xreallocarray(v, cap = cap ? cap * 2 : 8, sizeof *v);
+        v[n++] = (struct mime_region){part, (size_t)(body + len - part)};
+    }
+    *out = v;
+    return n;
+}
+
+static void
+mime_set_children(struct mime_ctx *ctx, struct mail_part *part, const struct mime_region *r,
+                  size_t n, const char *dtype, const char *dsubtype)
+{
+    if (n > MAIL_MAX_PARTS - ctx->nparts) {
+        n = MAIL_MAX_PARTS - ctx->nparts; /* MAIL_MAX_PARTS: the rest is not listed */
+        part->truncated = true;
+    }
+    part->children = mail_arena_calloc(&ctx->msg->arena, n ? n : 1, sizeof *part->children);
+    for (size_t i = 0; i < n; i++)
+        part->children[i] = mime_new_part(ctx, part, r[i].start, r[i].len);
+    part->nchildren = n;
+    for (size_t i = 0; i < n; i++)
+        mime_fill(ctx, part->children[i], dtype, dsubtype);
+}
+
+static void
+mime_multipart(struct mime_ctx *ctx, struct mail_part *part)
+{
+    const char *b = mail_part_param(part, "boundary");
+    size_t blen = b ? strlen(b) : 0;
+    struct mime_region *r = NULL;
+    size_t n = 0;
+    bool closed = false;
+    if (blen > 0 && blen <= MIME_MAX_BOUNDARY)
+        n = mime_split(part->body, part->body_len, b, blen, &r, &closed);
+    if (n == 0) { /* no boundary or no delimiter: the body as one text part */
+        struct mime_region whole = {part->body, part->body_len};
+        part->truncated = true;
+        if (ctx->nparts < MAIL_MAX_PARTS) {
+            part->children = mail_arena_calloc(&ctx->msg->arena, 1, sizeof *part->children);
+            struct mail_part *c = mime_new_part(ctx, part, whole.start, 0);
+            c->header_len = 0;
+            c->body = whole.start;
+            c->body_len = whole.len;
+            part->children[0] = c;
+            part->nchildren = 1;
+            mail_mime_part_fields(&ctx->msg->arena, c, "text", "plain");
+        }
+        free(r);
+        return;
+    }
+    part->truncated = part->truncated || !closed;
+    /* RFC 2046 §5.1.5: in a digest, parts default to message/rfc822 */
+    bool digest = strcmp(part->subtype, "digest") == 0;
+    mime_set_children(ctx, part, r, n, digest ? "message" : "text", digest ? "rfc822" : "plain");
+    free(r);
+}
+
+static void
+mime_enclosed(struct mime_ctx *ctx, struct mail_part *part)
+{
+    struct mail_message *msg = ctx->msg;
+    /* An encoded message/rfc822 (forbidden by RFC 2046 §5.2.1, seen in the
+     * wild) cannot point into the raw bytes: it stays a leaf. */
+    if (part->encoding == MAIL_ENC_BASE64 || part->encoding == MAIL_ENC_QP ||
+        part->encoding == MAIL_ENC_UUENCODE)
+        return;
+    struct mail_envelope *env = mail_envelope_parse(part->body, part->body_len, NULL);
+    if (env == NULL)
+        return;
+    msg->enclosed = xreallocarray(msg->enclosed, msg->nenclosed + 1, sizeof *msg->enclosed);
+    msg->enclosed[msg->nenclosed++] = env;
+    part->enclosed = env;
+    struct mime_region r = {part->body, part->body_len};
+    mime_set_children(ctx, part, &r, 1, "text", "plain");
+}
+
+static void
+mime_fill(struct mime_ctx *ctx, struct mail_part *part, const char *dtype, const char *dsubtype)
+{
+    mail_mime_part_fields(&ctx->msg->arena, part, dtype, dsubtype);
+    bool multi = strcmp(part->type, "multipart") == 0;
+    bool encl = strcmp(part->type, "message") == 0 &&
+                (strcmp(part->subtype, "rfc822") == 0 || strcmp(part->subtype, "global") == 0);
+    if (!multi && !encl)
+        return;
+    if (part->depth >= MAIL_MAX_MIME_DEPTH) {
+        part->truncated = true; /* shown as an opaque part */
+        return;
+    }
+    if (multi)
+        mime_multipart(ctx, part);
+    else
+        mime_enclosed(ctx, part);
+}
+
+void
+mail_mime_build(struct mail_message *msg)
+{
+    struct mime_ctx ctx = {.msg = msg};
+    struct mail_part *root = mail_arena_calloc(&msg->arena, 1, sizeof *root);
+    root->header = msg->text;
+    root->header_len = msg->header_len;
+    root->body = msg->text + msg->body_off;
+    root->body_len = msg->text_len - msg->body_off;
+    ctx.nparts = 1;
+    mime_fill(&ctx, root, "text", "plain");
+    msg->root = root;
+    msg->nparts = ctx.nparts;
+}
+
+const char *
+mail_part_param(const struct mail_part *part, const char *name)
+{
+    for (size_t i = 0; i < part->nparams; i++)
+        if (strcasecmp(part->params[i].name, name) == 0)
+            return part->params[i].value;
+    return NULL;
+}
