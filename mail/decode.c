@@ -84,6 +84,7 @@ mail_part_decode(const struct mail_part *part, char **out, size_t *out_len, stru
     if (part->body_len > MAIL_MAX_MESSAGE_SIZE)
         return nx_err_set(err, NX_ERR_LIMIT, "part is larger than the message size limit");
     strbuf_grow(&sb, part->body_len);
+    strbuf_add(&sb, "", 0); /* strbuf_grow alone leaves a new buffer unterminated */
     int r = 0;
     switch (part->encoding) {
     case MAIL_ENC_BASE64:
@@ -119,6 +120,7 @@ mail_part_text(const struct mail_part *part, char **out, size_t *out_len, struct
     free(raw);
     /* NUL would cut C strings short downstream: make it visible instead */
     strbuf_grow(&sb, conv.len + 1);
+    strbuf_add(&sb, "", 0);
     const char *s = conv.buf ? conv.buf : "";
     for (size_t i = 0; i < conv.len; i++) {
         if (s[i] == '\0')

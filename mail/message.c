@@ -118,15 +118,15 @@ message_normalise(struct mail_message *msg)
 struct mail_message *
 mail_message_adopt(char *data, size_t len, struct nx_err *err)
 {
-    if (data == NULL || len == 0) {
-        free(data);
-        nx_err_set(err, NX_ERR_PARSE, "empty message");
-        return NULL;
-    }
     if (len > MAIL_MAX_MESSAGE_SIZE) {
         free(data);
         nx_err_set(err, NX_ERR_LIMIT, "message of %zu bytes is larger than the %u byte limit", len,
                    MAIL_MAX_MESSAGE_SIZE);
+        return NULL;
+    }
+    if (data == NULL || len == 0) {
+        free(data);
+        nx_err_set(err, NX_ERR_PARSE, "empty message");
         return NULL;
     }
     struct mail_message *msg = xcalloc(1, sizeof *msg);
@@ -144,8 +144,10 @@ mail_message_adopt(char *data, size_t len, struct nx_err *err)
 struct mail_message *
 mail_message_parse(const char *data, size_t len, struct nx_err *err)
 {
-    if (data == NULL || len == 0 || len > MAIL_MAX_MESSAGE_SIZE)
-        return mail_message_adopt(NULL, len > MAIL_MAX_MESSAGE_SIZE ? len : 0, err);
+    if (data == NULL || len == 0 || len > MAIL_MAX_MESSAGE_SIZE) {
+        char *none = NULL; /* adopt reports the right error and frees nothing */
+        return mail_message_adopt(none, data == NULL ? 0 : len, err);
+    }
     char *copy = xmalloc(len + 1);
     memcpy(copy, data, len);
     copy[len] = '\0';
