@@ -1,0 +1,174 @@
+/*
+ * dsn-original.c - the message that came back with a report: from a
+ * message/rfc822 or message/global part (RFC 3464 §2, RFC 6533 §6.3), a
+ * text/rfc822-headers part (RFC 6522 §4), or quoted inline after a marker
+ * line in a free-text bounce ("--- Below this line is a copy of the
+ * message.").  Keeps its Message-ID, Subject, From, To, Date, whether only
+ * the header came back, and an owned copy of the bytes (the send-again
+ * feature rebuilds the message from them).
+ *
+ * Does not: guess which Sent message it was (a separate mail/ step).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mail/base/xalloc.h"
+#include "mail/dsn-private.h"
+#include "mail/message.h"
+
+/* Length of the header block at s (up to the empty line); *body is where
+ * the body starts, or len. */
+static size_t
+dsn_header_block(const char *s, size_t len, size_t *body)
+{
+    for (size_t pos = 0, next; pos < len; pos = next) {
+        size_t end = dsn_line_end(s, len, pos, &next);
+        if (end == pos) {
+            *body = next;
+            return pos;
+        }
+        if (next <= pos)
+            break;
+    }
+    *body = len;
+    return len;
+}
+
+/* Does s start with something that looks like a header field? */
+static bool
+dsn_looks_like_header(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && i < 80 && (isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_'))
+        i++;
+    return i > 0 && i < len && s[i] == ':';
+}
+
+static char *
+dsn_msgid_clean(const char *v)
+{
+    if (!v)
+        return NULL;
+    const char *lt = strchr(v, '<');
+    const char *b = lt ? lt + 1 : v;
+    while (isspace((unsigned char)*b))
+        b++;
+    size_t n = 0;
+    while (b[n] && b[n] != '>' && !isspace((unsigned char)b[n]))
+        n++;
+    return n ? dsn_strclean(b, n, DSN_MAX_FIELD, true) : NULL;
+}
+
+static void
+dsn_original_fields(struct dsn_original *o, const char *s, size_t hlen)
+{
+    struct mail_field *f = NULL;
+    size_t n = mail_fields_parse(s, hlen, &f);
+    for (size_t i = 0; i < n; i++) {
+        const char *name = f[i].name, *v = f[i].value;
+        if (!name || !v)
+            continue;
+        char **slot = NULL;
+        if (strcasecmp(name, "Message-ID") == 0) {
+            if (!o->message_id)
+                o->message_id = dsn_msgid_clean(v);
+            continue;
+        }
+        if (strcasecmp(name, "Subject") == 0)
+            slot = &o->subject;
+        else if (strcasecmp(name, "From") == 0)
+            slot = &o->from;
+        else if (strcasecmp(name, "To") == 0)
+            slot = &o->to;
+        else if (strcasecmp(name, "Date") == 0)
+            slot = &o->date;
+        if (!slot || *slot)
+            continue;
+        char *d = mail_header_decode(v, strnlen(v, DSN_MAX_FIELD));
+        *slot = dsn_strclean(d, d ? strlen(d) : 0, DSN_MAX_FIELD, true);
+        free(d);
+    }
+    mail_fields_free(f, n);
+}
+
+/* Take data[0..len) (owned) as the returned message. */
+static void
+dsn_original_set(struct dsn_ctx *ctx, char *data, size_t len, const char *from_part)
+{
+    struct dsn_original *o = &ctx->rep->original;
+    size_t body;
+    size_t hlen = dsn_header_block(data, len, &body);
+    if (hlen == 0 || !dsn_looks_like_header(data, len)) {
+        free(data);
+        return;
+    }
+    o->present = true;
+    o->from_part = from_part;
+    o->raw = data;
+    o->raw_len = len;
+    const char *b = data + body;
+    size_t bl = len - body;
+    dsn_trim(&b, &bl);
+    o->headers_only = bl == 0;
+    dsn_original_fields(o, data, hlen);
+}
+
+static void
+dsn_original_part(struct dsn_ctx *ctx)
+{
+    const struct mail_part *p = ctx->orig_part;
+    const char *kind = "message/rfc822";
+    if (p->subtype && strcmp(p->subtype, "global") == 0)
+        kind = "message/global";
+    else if (p->subtype && strstr(p->subtype, "headers"))
+        kind = "text/rfc822-headers";
+    size_t n = 0;
+    char *data = dsn_part_bytes(p, false, MAIL_MAX_MESSAGE_SIZE, &n);
+    if (!data)
+        return;
+    /* skip blank lines some MTAs put before the enclosed header */
+    size_t skip = 0;
+    while (skip < n && (data[skip] == '\n' || data[skip] == '\r' || data[skip] == ' '))
+        skip++;
+    if (skip)
+        memmove(data, data + skip, n - skip + 1);
+    dsn_original_set(ctx, data, n - skip, kind);
+}
+
+/* Quoted after a marker line (or starting at a header line) in the text. */
+static void
+dsn_original_inline(struct dsn_ctx *ctx)
+{
+    const struct mail_part *p = ctx->text_part;
+    if (!p)
+        return;
+    size_t n = 0;
+    char *raw = dsn_part_bytes(p, false, MAIL_MAX_MESSAGE_SIZE, &n);
+    if (!raw)
+        return;
+    size_t start = dsn_text_original_start(raw, n);
+    /* from the marker line to the first line that looks like a header */
+    for (size_t pos = start, next, lines = 0; pos < n && lines < 8; pos = next, lines++) {
+        dsn_line_end(raw, n, pos, &next);
+        if (dsn_looks_like_header(raw + pos, n - pos)) {
+            char *copy = xstrndup(raw + pos, n - pos);
+            dsn_original_set(ctx, copy, n - pos, "inline");
+            break;
+        }
+        if (next <= pos)
+            break;
+    }
+    free(raw);
+}
+
+void
+dsn_original_extract(struct dsn_ctx *ctx)
+{
+    if (ctx->rep->original.present)
+        return;
+    if (ctx->orig_part)
+        dsn_original_part(ctx);
+    if (!ctx->rep->original.present && ctx->notice && ctx->notice_end < ctx->notice_len)
+        dsn_original_inline(ctx);
+}

@@ -1,0 +1,147 @@
+/*
+ * dsn-private.h - what the files of the DSN engine share (mail/dsn*.c only).
+ *
+ * The engine runs in passes over one `struct dsn_ctx`: dsn.c walks the MIME
+ * tree and picks the parts, dsn-rfc3464.c reads structured reports,
+ * dsn-text.c reads free-text bounces, dsn-original.c the returned message,
+ * dsn-reason.c turns status + words into a reason.  dsn-util.c holds the
+ * bounded string scanners they all use.  Nothing here does I/O.
+ */
+#ifndef NIXIE_MAIL_DSN_PRIVATE_H
+#define NIXIE_MAIL_DSN_PRIVATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mail/base/strbuf.h"
+#include "mail/dsn.h"
+
+struct mail_message;
+struct mail_part;
+
+/* Analysis state for one message.  Parts are borrowed from the message;
+ * `notice` is owned. */
+struct dsn_ctx {
+    const struct mail_message *msg;
+    struct dsn_report *rep;
+    struct strbuf notes;
+
+    const struct mail_part *root;
+    const char *report_type;             /* multipart/report report-type, or NULL */
+    const struct mail_part *status_part; /* message/(global-)delivery-status */
+    bool status_global;                  /* RFC 6533 message/global-delivery-status */
+    const struct mail_part *mdn_part;    /* message/(global-)disposition-notification */
+    const struct mail_part *arf_part;    /* message/feedback-report */
+    const struct mail_part *orig_part;   /* message/rfc822, message/global, text/rfc822-headers */
+    const struct mail_part *text_part;   /* first text/plain outside the original */
+    const struct mail_part *html_part;   /* first text/html outside the original */
+    size_t nparts;
+
+    char *notice; /* the human-readable notice, UTF-8, NUL-terminated, owned */
+    size_t notice_len;
+    size_t notice_end; /* where the quoted original starts inside notice, else notice_len */
+};
+
+/* ---- dsn-util.c: bounded scanners over (s, len); none reads past len ---- */
+
+/* Case-insensitive search of an ASCII needle; NULL if absent. */
+const char *dsn_memcasemem(const char *s, size_t len, const char *needle);
+/* Case-insensitive prefix test. */
+bool dsn_has_prefix(const char *s, size_t len, const char *prefix);
+/* Trim ASCII white space on both ends of [*s, *s + *len). */
+void dsn_trim(const char **s, size_t *len);
+/* A malloc'd, NUL-terminated, valid UTF-8 copy (invalid bytes -> U+FFFD; NUL
+ * and other C0 controls but TAB/LF -> space), at most `max` bytes, trimmed
+ * and with runs of white space collapsed when `collapse`.  NULL if empty. */
+char *dsn_strclean(const char *s, size_t len, size_t max, bool collapse);
+/* Remove RFC 5322 comments "(...)" (nesting-aware, quotes respected) in place. */
+void dsn_strip_comments(char *s);
+
+/* RFC 3463 status code "c.sss.ddd" (class 2/4/5, 1-3 digits each) at s, not
+ * glued to other digits or dots (so IP addresses and versions do not match).
+ * Returns the length matched, 0 if none; the code is copied to out[16]. */
+size_t dsn_status_at(const char *s, size_t len, size_t pos, char out[16]);
+/* First status code in text, preferring "(#5.1.1)" then "550 5.1.1" then a
+ * bare code.  Returns true and fills out[16]. */
+bool dsn_status_find(const char *s, size_t len, char out[16]);
+/* Validate a Status field value (comments and trailing words ignored):
+ * true and the canonical code in out[16]. */
+bool dsn_status_parse(const char *value, char out[16]);
+/* First SMTP reply code (2xx/4xx/5xx, second digit 0-5) in text that is not
+ * part of an IP address, a number or a status code; 0 if none. */
+int dsn_reply_find(const char *s, size_t len);
+
+/* Next RFC 5321-ish address (local@domain, domain with a dot or a literal)
+ * in s[from..len); returns its start or SIZE_MAX, and its length in *alen. */
+size_t dsn_addr_next(const char *s, size_t len, size_t from, size_t *alen);
+/* Normalise an address field value: remove the "type;" prefix (stored in
+ * *type if not NULL, malloc'd), comments, angle brackets, quotes around the
+ * whole and white space; decode RFC 6533 "\x{HHHH}" escapes for utf-8.
+ * malloc'd, or NULL if nothing is left. */
+char *dsn_addr_clean(const char *value, char **type);
+/* Address-ish comparison: case-insensitive, brackets ignored. */
+bool dsn_addr_eq(const char *a, const char *b);
+
+/* Split a logical line: returns the end of the line starting at pos (the
+ * index of '\n', '\r' or len) and in *next the start of the next line. */
+size_t dsn_line_end(const char *s, size_t len, size_t pos, size_t *next);
+
+/* ---- dsn.c ---- */
+struct dsn_recipient *dsn_rcpt_add(struct dsn_ctx *ctx);
+/* Transfer-decoded (text: and converted to UTF-8) body of a part, at most
+ * max bytes, NUL-terminated, owned; NULL on failure. */
+char *dsn_part_bytes(const struct mail_part *p, bool text, size_t max, size_t *len);
+void dsn_note(struct dsn_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* ---- dsn-rfc3464.c ---- */
+/* RFC 3464 §2.3.3 action-value (first word, any case, common misspellings). */
+enum dsn_action dsn_action_parse(const char *value);
+/* Parse a message/delivery-status body; returns the number of recipients. */
+size_t dsn_rfc3464_parse(struct dsn_ctx *ctx, const char *body, size_t len);
+/* Look for RFC 3464 fields written as text (a report pasted in a text part);
+ * true if at least one recipient group was found. */
+bool dsn_rfc3464_in_text(struct dsn_ctx *ctx, const char *text, size_t len);
+/* message/disposition-notification (RFC 8098 §3). */
+void dsn_mdn_parse(struct dsn_ctx *ctx, const char *body, size_t len);
+/* message/feedback-report (RFC 5965 §3). */
+void dsn_arf_parse(struct dsn_ctx *ctx, const char *body, size_t len);
+
+/* ---- dsn-html.c ---- */
+/* Text of an HTML notice (tags dropped, blocks as lines); owned. */
+char *dsn_html_to_text(const char *s, size_t len, size_t *out_len);
+
+/* ---- dsn-text.c ---- */
+/* Any of the lowercase phrases in lc[0..len)? */
+bool dsn_phrase_any(const char *lc, size_t len, const char *const *phrases, size_t n);
+/* Lowercased (ASCII) copy, NUL-terminated, owned. */
+char *dsn_lower_dup(const char *s, size_t len);
+/* A remote host name in a diagnostic ("host mx.example.org said"); owned. */
+char *dsn_remote_host(const char *diag);
+/* Does the message look like a free-text bounce?  Returns the style name
+ * (static) or NULL. */
+const char *dsn_text_detect(struct dsn_ctx *ctx);
+/* Extract recipients and diagnostics from the notice text; returns count. */
+size_t dsn_text_parse(struct dsn_ctx *ctx, const char *style);
+/* Where the quoted original starts in text (or len). */
+size_t dsn_text_original_start(const char *text, size_t len);
+/* Fill diagnostics of report recipients that have none from the notice. */
+void dsn_text_enrich(struct dsn_ctx *ctx);
+/* dsn-text-rcpt.c: the generic reader over text[0..len) (the notice). */
+size_t dsn_text_read_recipients(struct dsn_ctx *ctx, const char *text, size_t len, bool delayed);
+/* The notice's words about one address (owned), or NULL. */
+char *dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr);
+/* The first lines of the notice that carry an SMTP code (owned), or NULL. */
+char *dsn_text_first_code(struct dsn_ctx *ctx);
+/* RFC 3834 automatic reply? */
+bool dsn_autoreply_detect(struct dsn_ctx *ctx);
+
+/* ---- dsn-reason.c ---- */
+/* Decide status (if missing), reply code, reason and hard/soft for r. */
+void dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind);
+/* Reason from free text alone (DSN_REASON_UNDEFINED if nothing matches). */
+enum dsn_reason dsn_reason_from_text(const char *text, size_t len);
+
+/* ---- dsn-original.c ---- */
+void dsn_original_extract(struct dsn_ctx *ctx);
+
+#endif

@@ -1,0 +1,401 @@
+/*
+ * dsn-rfc3464.c - the structured parts of reports: message/delivery-status
+ * (RFC 3464 §2, RFC 1894, RFC 6533 message/global-delivery-status),
+ * message/disposition-notification (RFC 8098 §3) and message/feedback-report
+ * (RFC 5965 §3).
+ *
+ * All three are blocks of "Name: value" fields in groups separated by blank
+ * lines.  The reader is tolerant (docs/violations.md): folded values, RFC 5322
+ * comments, any case, LF/CRLF/CR, unknown and X- fields, missing blank lines
+ * between recipient groups (a repeated recipient field starts a new group),
+ * unindented continuation lines of Diagnostic-Code.  It does not interpret
+ * status codes beyond checking their syntax: dsn-reason.c does that.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mail/base/strbuf.h"
+#include "mail/base/xalloc.h"
+#include "mail/dsn-private.h"
+
+/* One field as read from a block. */
+struct dsn_field {
+    char name[64]; /* lowercase */
+    struct strbuf value;
+    bool after_blank; /* a blank line preceded this field */
+};
+
+struct dsn_fields {
+    const char *s;
+    size_t len;
+    size_t pos;
+    bool lenient; /* unindented non-field lines continue Diagnostic-Code */
+};
+
+/* "Name:" at the start of a line: returns the name length, 0 if not a field. */
+static size_t
+dsn_field_name(const char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len && i < 63 && (isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_'))
+        i++;
+    size_t n = i;
+    while (i < len && (s[i] == ' ' || s[i] == '\t'))
+        i++;
+    if (n == 0 || i >= len || s[i] != ':')
+        return 0;
+    return n;
+}
+
+static bool
+dsn_fields_next(struct dsn_fields *it, struct dsn_field *f)
+{
+    f->after_blank = false;
+    strbuf_reset(&f->value);
+    size_t next;
+    while (it->pos < it->len) {
+        size_t start = it->pos;
+        size_t end = dsn_line_end(it->s, it->len, start, &next);
+        it->pos = next;
+        const char *l = it->s + start;
+        size_t ll = end - start;
+        size_t n = dsn_field_name(l, ll);
+        const char *t = l;
+        size_t tl = ll;
+        dsn_trim(&t, &tl);
+        if (tl == 0) {
+            f->after_blank = true;
+            continue;
+        }
+        if (n == 0 || isspace((unsigned char)l[0]))
+            continue; /* prose, or a stray continuation */
+        for (size_t i = 0; i < n; i++)
+            f->name[i] = (char)tolower((unsigned char)l[i]);
+        f->name[n] = '\0';
+        const char *colon = memchr(l, ':', ll);
+        strbuf_add(&f->value, colon + 1, ll - (size_t)(colon + 1 - l));
+        bool diag = strcmp(f->name, "diagnostic-code") == 0;
+        /* RFC 5322 §2.2.3 unfolding; lenient for unindented diagnostic lines */
+        while (it->pos < it->len) {
+            size_t s2 = it->pos;
+            size_t e2 = dsn_line_end(it->s, it->len, s2, &next);
+            const char *l2 = it->s + s2;
+            size_t ll2 = e2 - s2;
+            const char *t2 = l2;
+            size_t tl2 = ll2;
+            dsn_trim(&t2, &tl2);
+            bool folded = ll2 > 0 && (l2[0] == ' ' || l2[0] == '\t') && tl2 > 0;
+            bool loose = it->lenient && diag && tl2 > 0 && dsn_field_name(l2, ll2) == 0;
+            if (!folded && !loose)
+                break;
+            if (f->value.len < DSN_MAX_DIAGNOSTIC) {
+                strbuf_addc(&f->value, ' ');
+                strbuf_add(&f->value, t2, tl2);
+            }
+            it->pos = next;
+        }
+        return true;
+    }
+    return false;
+}
+
+static char *
+dsn_value(const struct dsn_field *f, size_t max)
+{
+    return dsn_strclean(f->value.buf, f->value.len, max, true);
+}
+
+/* Type-prefixed value ("dns; mx.example.org"): the part after the type. */
+static char *
+dsn_typed_value(const struct dsn_field *f, char **type)
+{
+    char *v = dsn_value(f, DSN_MAX_FIELD);
+    if (type)
+        *type = NULL;
+    if (!v)
+        return NULL;
+    char *semi = strchr(v, ';');
+    if (semi && semi - v < 40 && !memchr(v, ' ', (size_t)(semi - v))) {
+        if (type) {
+            *type = xstrndup(v, (size_t)(semi - v));
+            for (char *p = *type; *p; p++)
+                *p = (char)tolower((unsigned char)*p);
+        }
+        char *rest = dsn_strclean(semi + 1, strlen(semi + 1), DSN_MAX_FIELD, true);
+        free(v);
+        return rest;
+    }
+    return v;
+}
+
+enum dsn_action
+dsn_action_parse(const char *v)
+{
+    static const struct {
+        const char *word;
+        enum dsn_action action;
+    } words[] = {
+        {"failed", DSN_ACTION_FAILED},       {"failure", DSN_ACTION_FAILED},
+        {"fail", DSN_ACTION_FAILED},         {"expired", DSN_ACTION_FAILED},
+        {"delayed", DSN_ACTION_DELAYED},     {"delay", DSN_ACTION_DELAYED},
+        {"deferred", DSN_ACTION_DELAYED},    {"delivered", DSN_ACTION_DELIVERED},
+        {"deliverable", DSN_ACTION_DELIVERED}, {"relayed", DSN_ACTION_RELAYED},
+        {"expanded", DSN_ACTION_EXPANDED},
+    };
+    if (!v)
+        return DSN_ACTION_UNKNOWN;
+    while (isspace((unsigned char)*v))
+        v++;
+    size_t n = 0;
+    while (isalpha((unsigned char)v[n]))
+        n++;
+    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
+        if (strlen(words[i].word) == n && strncasecmp(v, words[i].word, n) == 0)
+            return words[i].action;
+    return DSN_ACTION_UNKNOWN;
+}
+
+static void
+dsn_set(char **slot, char *value)
+{
+    if (*slot || !value) {
+        free(value);
+        return;
+    }
+    *slot = value;
+}
+
+static bool
+dsn_per_message_field(struct dsn_report *rep, const struct dsn_field *f)
+{
+    if (strcmp(f->name, "reporting-mta") == 0)
+        dsn_set(&rep->reporting_mta, dsn_typed_value(f, NULL));
+    else if (strcmp(f->name, "received-from-mta") == 0)
+        dsn_set(&rep->received_from_mta, dsn_typed_value(f, NULL));
+    else if (strcmp(f->name, "arrival-date") == 0)
+        dsn_set(&rep->arrival_date, dsn_value(f, DSN_MAX_FIELD));
+    else if (strcmp(f->name, "original-envelope-id") == 0)
+        dsn_set(&rep->envelope_id, dsn_value(f, DSN_MAX_FIELD));
+    else
+        return strcmp(f->name, "dsn-gateway") == 0 || strcmp(f->name, "x-postfix-queue-id") == 0;
+    return true;
+}
+
+/* Field names that belong to a recipient group (RFC 3464 §2.3). */
+static int
+dsn_rcpt_field_id(const char *name)
+{
+    static const char *const names[] = {
+        "original-recipient", "final-recipient",   "action",       "status",
+        "remote-mta",         "diagnostic-code",   "last-attempt-date", "will-retry-until",
+        "final-log-id",       "x-actual-recipient",
+    };
+    for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
+        if (strcmp(name, names[i]) == 0)
+            return i;
+    return -1;
+}
+
+static bool
+dsn_rcpt_has(const struct dsn_recipient *r, int id)
+{
+    switch (id) {
+    case 0:
+        return r->original_recipient != NULL;
+    case 1:
+        return r->final_recipient != NULL;
+    case 2:
+        return r->action != DSN_ACTION_UNKNOWN;
+    case 3:
+        return r->status_field[0] != '\0';
+    default:
+        return false;
+    }
+}
+
+static void
+dsn_diag_set(struct dsn_recipient *r, const struct dsn_field *f)
+{
+    char *type = NULL;
+    char *text = dsn_value(f, DSN_MAX_DIAGNOSTIC);
+    if (!text)
+        return;
+    char *semi = strchr(text, ';');
+    if (semi && semi - text < 32 && !memchr(text, ' ', (size_t)(semi - text))) {
+        type = xstrndup(text, (size_t)(semi - text));
+        for (char *p = type; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
+        char *rest = dsn_strclean(semi + 1, strlen(semi + 1), DSN_MAX_DIAGNOSTIC, true);
+        free(text);
+        text = rest;
+    }
+    if (r->diagnostic || !text) {
+        free(type);
+        free(text);
+        return;
+    }
+    r->diagnostic_type = type;
+    r->diagnostic = text;
+}
+
+static void
+dsn_rcpt_field(struct dsn_ctx *ctx, struct dsn_recipient *r, int id, const struct dsn_field *f)
+{
+    char *v;
+    switch (id) {
+    case 0:
+        dsn_set(&r->original_recipient, dsn_addr_clean(f->value.buf, NULL));
+        break;
+    case 1: {
+        char *type = NULL;
+        v = dsn_addr_clean(f->value.buf, &type);
+        if (!r->final_recipient && v) {
+            r->final_recipient = v;
+            r->final_type = type;
+        } else {
+            free(v);
+            free(type);
+        }
+        break;
+    }
+    case 2:
+        r->action = dsn_action_parse(f->value.buf);
+        if (r->action == DSN_ACTION_UNKNOWN)
+            dsn_note(ctx, "unknown Action value \"%.40s\"", f->value.buf);
+        break;
+    case 3:
+        if (!dsn_status_parse(f->value.buf, r->status_field))
+            dsn_note(ctx, "invalid Status value \"%.40s\"", f->value.buf);
+        break;
+    case 4:
+        dsn_set(&r->remote_mta, dsn_typed_value(f, NULL));
+        break;
+    case 5:
+        dsn_diag_set(r, f);
+        break;
+    case 6:
+        dsn_set(&r->last_attempt_date, dsn_value(f, DSN_MAX_FIELD));
+        break;
+    case 7:
+        dsn_set(&r->will_retry_until, dsn_value(f, DSN_MAX_FIELD));
+        break;
+    case 9: /* Postfix: the address before alias expansion is in Final-Recipient */
+        break;
+    default:
+        break;
+    }
+}
+
+size_t
+dsn_rfc3464_parse(struct dsn_ctx *ctx, const char *body, size_t len)
+{
+    struct dsn_fields it = {body, len, 0, true};
+    struct dsn_field f = {.value = STRBUF_INIT};
+    struct dsn_recipient *cur = NULL;
+    bool blank_since = false;
+    size_t before = ctx->rep->nrcpts;
+    while (dsn_fields_next(&it, &f)) {
+        if (f.after_blank)
+            blank_since = true;
+        int id = dsn_rcpt_field_id(f.name);
+        if (id < 0) {
+            dsn_per_message_field(ctx->rep, &f);
+            continue;
+        }
+        bool addr_field = id == 0 || id == 1;
+        bool fresh = !cur || dsn_rcpt_has(cur, id) ||
+                     (blank_since && addr_field && (cur->final_recipient || cur->original_recipient));
+        if (fresh) {
+            if (cur && !blank_since)
+                dsn_note(ctx, "recipient groups not separated by a blank line");
+            cur = dsn_rcpt_add(ctx);
+            if (!cur)
+                break; /* DSN_MAX_RECIPIENTS reached */
+        }
+        blank_since = false;
+        dsn_rcpt_field(ctx, cur, id, &f);
+    }
+    strbuf_free(&f.value);
+    return ctx->rep->nrcpts - before;
+}
+
+bool
+dsn_rfc3464_in_text(struct dsn_ctx *ctx, const char *text, size_t len)
+{
+    const char *p = dsn_memcasemem(text, len, "final-recipient:");
+    if (!p)
+        p = dsn_memcasemem(text, len, "original-recipient:");
+    if (!p || (!dsn_memcasemem(text, len, "\nstatus:") && !dsn_memcasemem(text, len, "\naction:")))
+        return false;
+    /* start at the beginning of the block that holds the first field */
+    size_t from = dsn_memcasemem(text, len, "reporting-mta:") ? 0 : (size_t)(p - text);
+    struct dsn_fields it = {text + from, len - from, 0, false};
+    struct dsn_field f = {.value = STRBUF_INIT};
+    struct dsn_recipient *cur = NULL;
+    size_t before = ctx->rep->nrcpts;
+    while (dsn_fields_next(&it, &f)) {
+        int id = dsn_rcpt_field_id(f.name);
+        if (id < 0) {
+            dsn_per_message_field(ctx->rep, &f);
+            continue;
+        }
+        if (!cur && id != 0 && id != 1)
+            continue; /* "Status:" prose before any recipient */
+        if (!cur || dsn_rcpt_has(cur, id)) {
+            cur = dsn_rcpt_add(ctx);
+            if (!cur)
+                break;
+        }
+        dsn_rcpt_field(ctx, cur, id, &f);
+    }
+    strbuf_free(&f.value);
+    return ctx->rep->nrcpts > before;
+}
+
+void
+dsn_mdn_parse(struct dsn_ctx *ctx, const char *body, size_t len)
+{
+    struct dsn_fields it = {body, len, 0, false};
+    struct dsn_field f = {.value = STRBUF_INIT};
+    struct dsn_recipient *r = dsn_rcpt_add(ctx);
+    while (r && dsn_fields_next(&it, &f)) {
+        if (strcmp(f.name, "reporting-ua") == 0)
+            dsn_set(&ctx->rep->reporting_mta, dsn_typed_value(&f, NULL));
+        else if (strcmp(f.name, "original-recipient") == 0)
+            dsn_set(&r->original_recipient, dsn_addr_clean(f.value.buf, NULL));
+        else if (strcmp(f.name, "final-recipient") == 0)
+            dsn_set(&r->final_recipient, dsn_addr_clean(f.value.buf, &r->final_type));
+        else if (strcmp(f.name, "disposition") == 0)
+            dsn_set(&ctx->rep->disposition, dsn_value(&f, DSN_MAX_FIELD));
+        else if (strcmp(f.name, "original-message-id") == 0)
+            dsn_set(&ctx->rep->original.message_id, dsn_addr_clean(f.value.buf, NULL));
+        else if (strcmp(f.name, "failure") == 0 || strcmp(f.name, "error") == 0)
+            dsn_set(&r->diagnostic, dsn_value(&f, DSN_MAX_DIAGNOSTIC));
+    }
+    strbuf_free(&f.value);
+}
+
+void
+dsn_arf_parse(struct dsn_ctx *ctx, const char *body, size_t len)
+{
+    struct dsn_fields it = {body, len, 0, false};
+    struct dsn_field f = {.value = STRBUF_INIT};
+    while (dsn_fields_next(&it, &f)) {
+        if (strcmp(f.name, "feedback-type") == 0) {
+            dsn_set(&ctx->rep->feedback_type, dsn_value(&f, 64));
+        } else if (strcmp(f.name, "original-rcpt-to") == 0) {
+            char *a = dsn_addr_clean(f.value.buf, NULL);
+            struct dsn_recipient *r = a ? dsn_rcpt_add(ctx) : NULL;
+            if (r)
+                r->recipient = a;
+            else
+                free(a);
+        } else if (strcmp(f.name, "reporting-mta") == 0) {
+            dsn_set(&ctx->rep->reporting_mta, dsn_typed_value(&f, NULL));
+        } else if (strcmp(f.name, "arrival-date") == 0 || strcmp(f.name, "received-date") == 0) {
+            dsn_set(&ctx->rep->arrival_date, dsn_value(&f, DSN_MAX_FIELD));
+        }
+    }
+    strbuf_free(&f.value);
+}

@@ -1,0 +1,419 @@
+/*
+ * dsn-util.c - bounded string scanners shared by the DSN engine: status codes
+ * (RFC 3463), SMTP reply codes (RFC 5321 §4.2), addresses, comments, lines.
+ *
+ * Every function takes (pointer, length) and never reads past the length; no
+ * input needs to be NUL-terminated unless stated.  Nothing here allocates
+ * more than its output.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mail/base/strbuf.h"
+#include "mail/base/utf8.h"
+#include "mail/base/xalloc.h"
+#include "mail/dsn-private.h"
+
+static int
+dsn_lc(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+}
+
+const char *
+dsn_memcasemem(const char *s, size_t len, const char *needle)
+{
+    size_t n = strlen(needle);
+    if (n == 0)
+        return s;
+    if (!s || n > len)
+        return NULL;
+    int first = dsn_lc((unsigned char)needle[0]);
+    for (size_t i = 0; i + n <= len; i++) {
+        if (dsn_lc((unsigned char)s[i]) != first)
+            continue;
+        size_t j = 1;
+        while (j < n && dsn_lc((unsigned char)s[i + j]) == dsn_lc((unsigned char)needle[j]))
+            j++;
+        if (j == n)
+            return s + i;
+    }
+    return NULL;
+}
+
+bool
+dsn_has_prefix(const char *s, size_t len, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (n > len)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (dsn_lc((unsigned char)s[i]) != dsn_lc((unsigned char)prefix[i]))
+            return false;
+    return true;
+}
+
+void
+dsn_trim(const char **s, size_t *len)
+{
+    while (*len > 0 && isspace((unsigned char)(*s)[0])) {
+        (*s)++;
+        (*len)--;
+    }
+    while (*len > 0 && isspace((unsigned char)(*s)[*len - 1]))
+        (*len)--;
+}
+
+char *
+dsn_strclean(const char *s, size_t len, size_t max, bool collapse)
+{
+    if (!s)
+        return NULL;
+    dsn_trim(&s, &len);
+    struct strbuf sb = STRBUF_INIT;
+    bool space = false;
+    for (size_t i = 0; i < len && sb.len < max;) {
+        uint32_t cp;
+        size_t n = utf8_decode(s + i, len - i, &cp);
+        i += n;
+        bool ws = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r';
+        if (cp < 0x20 && !ws)
+            cp = ' ', ws = true; /* NUL and friends never reach callers */
+        if (collapse && ws) {
+            space = true;
+            continue;
+        }
+        if (space && sb.len > 0)
+            strbuf_addc(&sb, ' ');
+        space = false;
+        if (cp == '\r' && !collapse)
+            cp = '\n';
+        if (sb.len + 4 > max)
+            break;
+        utf8_encode(&sb, cp);
+    }
+    if (sb.len == 0) {
+        strbuf_free(&sb);
+        return NULL;
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+void
+dsn_strip_comments(char *s)
+{
+    char *w = s;
+    int depth = 0;
+    bool quoted = false;
+    for (char *r = s; *r; r++) {
+        if (quoted) {
+            if (*r == '\\' && r[1]) {
+                *w++ = *r++;
+            } else if (*r == '"') {
+                quoted = false;
+            }
+            *w++ = *r;
+            continue;
+        }
+        if (depth > 0) {
+            if (*r == '\\' && r[1])
+                r++;
+            else if (*r == '(')
+                depth++;
+            else if (*r == ')')
+                depth--;
+            continue;
+        }
+        if (*r == '(') {
+            depth = 1;
+            continue;
+        }
+        if (*r == '"')
+            quoted = true;
+        *w++ = *r;
+    }
+    *w = '\0';
+}
+
+static bool
+dsn_isdigit_at(const char *s, size_t len, size_t i)
+{
+    return i < len && s[i] >= '0' && s[i] <= '9';
+}
+
+/* Up to `max` digits at s[*i]; returns how many were read. */
+static size_t
+dsn_digits(const char *s, size_t len, size_t *i, size_t max)
+{
+    size_t n = 0;
+    while (dsn_isdigit_at(s, len, *i) && n <= max) {
+        (*i)++;
+        n++;
+    }
+    return n;
+}
+
+size_t
+dsn_status_at(const char *s, size_t len, size_t pos, char out[16])
+{
+    if (pos >= len || (s[pos] != '2' && s[pos] != '4' && s[pos] != '5'))
+        return 0;
+    if (pos > 0 && (isalnum((unsigned char)s[pos - 1]) || s[pos - 1] == '.'))
+        return 0;
+    size_t i = pos + 1;
+    if (i >= len || s[i] != '.')
+        return 0;
+    i++;
+    size_t a = dsn_digits(s, len, &i, 3);
+    if (a == 0 || a > 3 || i >= len || s[i] != '.')
+        return 0;
+    i++;
+    size_t b = dsn_digits(s, len, &i, 3);
+    if (b == 0 || b > 3)
+        return 0;
+    /* "4.16.55.1" or "5.0.2.1" are versions and addresses, not codes */
+    if (i < len && (isalpha((unsigned char)s[i]) || s[i] == '_'))
+        return 0;
+    if (i + 1 < len && s[i] == '.' && dsn_isdigit_at(s, len, i + 1))
+        return 0;
+    size_t n = i - pos;
+    memcpy(out, s + pos, n);
+    out[n] = '\0';
+    return n;
+}
+
+/* Rank of the status code at pos: 0 "(#5.1.1)", 1 "550 5.1.1", 2 bare. */
+static int
+dsn_status_rank(const char *s, size_t pos)
+{
+    if (pos >= 2 && s[pos - 1] == '#' && s[pos - 2] == '(')
+        return 0;
+    size_t p = pos;
+    if (p >= 1 && s[p - 1] == '#')
+        p--;
+    if (p >= 4 && (s[p - 1] == ' ' || s[p - 1] == '-') && isdigit((unsigned char)s[p - 2]) &&
+        isdigit((unsigned char)s[p - 3]) && isdigit((unsigned char)s[p - 4]) &&
+        (p == 4 || !isalnum((unsigned char)s[p - 5])))
+        return 1;
+    return 2;
+}
+
+bool
+dsn_status_find(const char *s, size_t len, char out[16])
+{
+    int best = 99;
+    char code[16];
+    for (size_t i = 0; s && i < len; i++) {
+        if (s[i] != '2' && s[i] != '4' && s[i] != '5')
+            continue;
+        size_t n = dsn_status_at(s, len, i, code);
+        if (n == 0)
+            continue;
+        int rank = dsn_status_rank(s, i);
+        if (code[0] == '2')
+            rank = 3; /* success codes only when nothing else is there */
+        if (rank < best) {
+            best = rank;
+            memcpy(out, code, sizeof code);
+            if (rank == 0)
+                break;
+        }
+        i += n - 1;
+    }
+    return best != 99;
+}
+
+bool
+dsn_status_parse(const char *value, char out[16])
+{
+    if (!value)
+        return false;
+    size_t len = strlen(value);
+    size_t i = 0;
+    while (i < len && (isspace((unsigned char)value[i]) || value[i] == '"' || value[i] == '<' ||
+                       value[i] == '#' || value[i] == '('))
+        i++;
+    return dsn_status_at(value, len, i, out) > 0;
+}
+
+int
+dsn_reply_find(const char *s, size_t len)
+{
+    for (size_t i = 0; s && i + 3 <= len; i++) {
+        char c = s[i];
+        if (c != '2' && c != '4' && c != '5')
+            continue;
+        if (i > 0 && (isalnum((unsigned char)s[i - 1]) || s[i - 1] == '.' || s[i - 1] == '#' ||
+                      s[i - 1] == '_' || s[i - 1] == '/' || s[i - 1] == '=' || s[i - 1] == '+'))
+            continue;
+        if (!isdigit((unsigned char)s[i + 1]) || !isdigit((unsigned char)s[i + 2]) ||
+            s[i + 1] > '5')
+            continue;
+        if (i + 3 < len) {
+            char d = s[i + 3];
+            if (isalnum((unsigned char)d) || d == '_' || d == '@' || d == '/' || d == ':')
+                continue;
+            if (d == '.' && i + 4 < len && isdigit((unsigned char)s[i + 4]))
+                continue; /* an IP address or a decimal number */
+        }
+        return (c - '0') * 100 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+    }
+    return 0;
+}
+
+static bool
+dsn_atext(unsigned char c)
+{
+    return isalnum(c) || c >= 0x80 || strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL;
+}
+
+static bool
+dsn_dtext(unsigned char c)
+{
+    return isalnum(c) || c >= 0x80 || c == '-' || c == '.' || c == '_';
+}
+
+size_t
+dsn_addr_next(const char *s, size_t len, size_t from, size_t *alen)
+{
+    for (size_t at = from; s && at < len; at++) {
+        if (s[at] != '@')
+            continue;
+        size_t b = at;
+        while (b > from && dsn_atext((unsigned char)s[b - 1]))
+            b--;
+        while (b < at && (s[b] == '.' || s[b] == '\''))
+            b++;
+        size_t e = at + 1;
+        bool literal = e < len && s[e] == '[';
+        if (literal) {
+            while (e < len && s[e] != ']' && e - at < 64)
+                e++;
+            if (e >= len || s[e] != ']')
+                continue;
+            e++;
+        } else {
+            while (e < len && dsn_dtext((unsigned char)s[e]))
+                e++;
+            while (e > at + 1 && (s[e - 1] == '.' || s[e - 1] == '-'))
+                e--;
+        }
+        if (b == at || e == at + 1)
+            continue;
+        if (!literal && !memchr(s + at + 1, '.', e - at - 1))
+            continue;
+        if (e - b > 320)
+            continue;
+        *alen = e - b;
+        return b;
+    }
+    return SIZE_MAX;
+}
+
+/* RFC 6533 §3: utf-8-addr-xtext/unitext carry "\x{HHHH}" escapes. */
+static void
+dsn_addr_unescape(struct strbuf *out, const char *s)
+{
+    while (*s) {
+        if (s[0] == '\\' && s[1] == 'x' && s[2] == '{') {
+            char *end;
+            unsigned long cp = strtoul(s + 3, &end, 16);
+            if (*end == '}' && end > s + 3 && end - s <= 11 && cp > 0 && cp <= 0x10FFFF) {
+                utf8_encode(out, (uint32_t)cp);
+                s = end + 1;
+                continue;
+            }
+        }
+        strbuf_addc(out, *s++);
+    }
+}
+
+char *
+dsn_addr_clean(const char *value, char **type)
+{
+    if (type)
+        *type = NULL;
+    if (!value)
+        return NULL;
+    char *v = dsn_strclean(value, strlen(value), DSN_MAX_FIELD, true);
+    if (!v)
+        return NULL;
+    char *body = v;
+    char *semi = strchr(v, ';');
+    if (semi) {
+        size_t tl = (size_t)(semi - v);
+        bool atom = tl > 0 && tl < 40 && !memchr(v, '@', tl) && !memchr(v, '<', tl);
+        if (atom) {
+            if (type) {
+                const char *t = v;
+                dsn_trim(&t, &tl);
+                *type = tl ? xstrndup(t, tl) : NULL;
+                for (char *p = *type; p && *p; p++)
+                    *p = (char)dsn_lc((unsigned char)*p);
+            }
+            body = semi + 1;
+        }
+    }
+    dsn_strip_comments(body);
+    char *lt = strchr(body, '<');
+    char *gt = lt ? strchr(lt, '>') : NULL;
+    if (lt && gt) {
+        body = lt + 1;
+        *gt = '\0';
+    }
+    size_t bl = strlen(body);
+    const char *b = body;
+    dsn_trim(&b, &bl);
+    while (bl >= 2 && ((b[0] == '"' && b[bl - 1] == '"') || (b[0] == '\'' && b[bl - 1] == '\''))) {
+        b++;
+        bl -= 2;
+        dsn_trim(&b, &bl);
+    }
+    char *out = NULL;
+    if (bl > 0) {
+        struct strbuf sb = STRBUF_INIT;
+        char *tmp = xstrndup(b, bl);
+        dsn_addr_unescape(&sb, tmp);
+        free(tmp);
+        out = strbuf_detach(&sb, NULL);
+        if (!utf8_valid(out, strlen(out))) {
+            char *fixed = dsn_strclean(out, strlen(out), DSN_MAX_FIELD, true);
+            free(out);
+            out = fixed;
+        }
+    }
+    free(v);
+    return out;
+}
+
+bool
+dsn_addr_eq(const char *a, const char *b)
+{
+    if (!a || !b)
+        return false;
+    while (*a == '<')
+        a++;
+    while (*b == '<')
+        b++;
+    size_t la = strcspn(a, ">"), lb = strcspn(b, ">");
+    return la == lb && strncasecmp(a, b, la) == 0;
+}
+
+size_t
+dsn_line_end(const char *s, size_t len, size_t pos, size_t *next)
+{
+    size_t i = pos;
+    while (i < len && s[i] != '\n' && s[i] != '\r')
+        i++;
+    size_t n = i;
+    if (n < len && s[n] == '\r')
+        n++;
+    if (n < len && s[n] == '\n' && (n == i || s[i] == '\r'))
+        n++;
+    else if (n == i && n < len)
+        n++;
+    *next = n;
+    return i;
+}

@@ -1,0 +1,365 @@
+/*
+ * dsn.c - entry point of the DSN engine: walks the MIME tree, picks the parts
+ * that matter, decides the kind of message and runs the other passes; owns
+ * struct dsn_report (allocation, recipients, free) and the name tables.
+ *
+ * Kind decision, first match wins (docs/dsn.md):
+ *   1. a message/(global-)delivery-status part with recipient groups -> REPORT
+ *   2. message/feedback-report -> FEEDBACK;  message/disposition-notification -> MDN
+ *   3. a free-text bounce (dsn-text.c) -> BOUNCE
+ *   4. an RFC 3834 automatic reply -> AUTOREPLY
+ *   5. otherwise NONE.
+ * Invariants: never fails for a parsed message; at most DSN_MAX_RECIPIENTS
+ * recipients; every string owned by the report and valid UTF-8.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mail/base/strbuf.h"
+#include "mail/base/xalloc.h"
+#include "mail/dsn-private.h"
+#include "mail/message.h"
+
+static const char *const dsn_reason_names[] = {
+#define DSN_REASON_NAME(id, name) name,
+    DSN_REASONS(DSN_REASON_NAME)
+#undef DSN_REASON_NAME
+};
+
+const char *
+dsn_reason_name(enum dsn_reason reason)
+{
+    if ((unsigned)reason >= DSN_REASON_COUNT)
+        return "undefined";
+    return dsn_reason_names[reason];
+}
+
+int
+dsn_reason_from_name(const char *name)
+{
+    for (int i = 0; name && i < DSN_REASON_COUNT; i++)
+        if (strcasecmp(name, dsn_reason_names[i]) == 0)
+            return i;
+    return -1;
+}
+
+const char *
+dsn_kind_name(enum dsn_kind kind)
+{
+    switch (kind) {
+    case DSN_KIND_REPORT:
+        return "dsn";
+    case DSN_KIND_BOUNCE:
+        return "bounce";
+    case DSN_KIND_MDN:
+        return "mdn";
+    case DSN_KIND_FEEDBACK:
+        return "feedback";
+    case DSN_KIND_AUTOREPLY:
+        return "autoreply";
+    case DSN_KIND_NONE:
+        break;
+    }
+    return "none";
+}
+
+const char *
+dsn_action_name(enum dsn_action action)
+{
+    switch (action) {
+    case DSN_ACTION_FAILED:
+        return "failed";
+    case DSN_ACTION_DELAYED:
+        return "delayed";
+    case DSN_ACTION_DELIVERED:
+        return "delivered";
+    case DSN_ACTION_RELAYED:
+        return "relayed";
+    case DSN_ACTION_EXPANDED:
+        return "expanded";
+    case DSN_ACTION_UNKNOWN:
+        break;
+    }
+    return "unknown";
+}
+
+bool
+dsn_kind_is_delivery(enum dsn_kind kind)
+{
+    return kind == DSN_KIND_REPORT || kind == DSN_KIND_BOUNCE;
+}
+
+enum dsn_action
+dsn_report_outcome(const struct dsn_report *report)
+{
+    enum dsn_action best = DSN_ACTION_UNKNOWN;
+    static const int rank[] = {
+        [DSN_ACTION_UNKNOWN] = 0, [DSN_ACTION_EXPANDED] = 1, [DSN_ACTION_RELAYED] = 2,
+        [DSN_ACTION_DELIVERED] = 3, [DSN_ACTION_DELAYED] = 4, [DSN_ACTION_FAILED] = 5,
+    };
+    for (size_t i = 0; report && i < report->nrcpts; i++)
+        if (rank[report->rcpts[i].action] > rank[best])
+            best = report->rcpts[i].action;
+    return best;
+}
+
+struct dsn_recipient *
+dsn_rcpt_add(struct dsn_ctx *ctx)
+{
+    struct dsn_report *rep = ctx->rep;
+    if (rep->nrcpts >= DSN_MAX_RECIPIENTS) {
+        if (!rep->rcpts_truncated)
+            dsn_note(ctx, "more than %d recipients: the rest are not listed", DSN_MAX_RECIPIENTS);
+        rep->rcpts_truncated = true;
+        return NULL;
+    }
+    if ((rep->nrcpts & (rep->nrcpts - 1)) == 0) { /* grow at powers of two */
+        size_t cap = rep->nrcpts ? rep->nrcpts * 2 : 4;
+        rep->rcpts = xreallocarray(rep->rcpts, cap, sizeof *rep->rcpts);
+    }
+    struct dsn_recipient *r = &rep->rcpts[rep->nrcpts++];
+    memset(r, 0, sizeof *r);
+    return r;
+}
+
+void
+dsn_note(struct dsn_ctx *ctx, const char *fmt, ...)
+{
+    if (ctx->notes.len > 2048)
+        return; /* hostile input could otherwise produce megabytes of notes */
+    va_list ap;
+    va_start(ap, fmt);
+    if (ctx->notes.len)
+        strbuf_addc(&ctx->notes, '\n');
+    strbuf_vaddf(&ctx->notes, fmt, ap);
+    va_end(ap);
+}
+
+static void
+dsn_rcpt_clear(struct dsn_recipient *r)
+{
+    free(r->recipient);
+    free(r->final_recipient);
+    free(r->final_type);
+    free(r->original_recipient);
+    free(r->remote_mta);
+    free(r->diagnostic_type);
+    free(r->diagnostic);
+    free(r->last_attempt_date);
+    free(r->will_retry_until);
+}
+
+void
+dsn_report_free(struct dsn_report *rep)
+{
+    if (!rep)
+        return;
+    for (size_t i = 0; i < rep->nrcpts; i++)
+        dsn_rcpt_clear(&rep->rcpts[i]);
+    free(rep->rcpts);
+    free(rep->reporting_mta);
+    free(rep->received_from_mta);
+    free(rep->arrival_date);
+    free(rep->envelope_id);
+    free(rep->original.message_id);
+    free(rep->original.subject);
+    free(rep->original.from);
+    free(rep->original.to);
+    free(rep->original.date);
+    free(rep->original.raw);
+    free(rep->disposition);
+    free(rep->feedback_type);
+    free(rep->notes);
+    free(rep);
+}
+
+static bool
+dsn_is(const struct mail_part *p, const char *type, const char *subtype)
+{
+    return p->type && p->subtype && strcmp(p->type, type) == 0 &&
+           strcmp(p->subtype, subtype) == 0;
+}
+
+/* Pick the parts that matter.  Parts inside a returned message are not
+ * looked into: a bounce of a bounce must not be read as the inner report. */
+static void
+dsn_walk(struct dsn_ctx *ctx, const struct mail_part *p)
+{
+    if (!p || ++ctx->nparts > MAIL_MAX_PARTS || p->depth > MAIL_MAX_MIME_DEPTH)
+        return;
+    const char *sub = p->subtype ? p->subtype : "";
+    if (p->subtype && (strcmp(sub, "delivery-status") == 0 ||
+                       strcmp(sub, "global-delivery-status") == 0)) {
+        if (!ctx->status_part) {
+            ctx->status_part = p;
+            ctx->status_global = strcmp(sub, "global-delivery-status") == 0;
+        }
+        return;
+    }
+    if (strcmp(sub, "disposition-notification") == 0 ||
+        strcmp(sub, "global-disposition-notification") == 0) {
+        if (!ctx->mdn_part)
+            ctx->mdn_part = p;
+        return;
+    }
+    if (strcmp(sub, "feedback-report") == 0) {
+        if (!ctx->arf_part)
+            ctx->arf_part = p;
+        return;
+    }
+    if (dsn_is(p, "message", "rfc822") || dsn_is(p, "message", "global") ||
+        strcmp(sub, "rfc822-headers") == 0 || strcmp(sub, "global-headers") == 0 ||
+        dsn_is(p, "text", "rfc822")) {
+        if (!ctx->orig_part)
+            ctx->orig_part = p;
+        return;
+    }
+    if (p->type && strcmp(p->type, "multipart") == 0) {
+        for (size_t i = 0; i < p->nchildren; i++)
+            dsn_walk(ctx, p->children[i]);
+        return;
+    }
+    if (dsn_is(p, "text", "plain") && !ctx->text_part && p->disposition != MAIL_DISP_ATTACHMENT)
+        ctx->text_part = p;
+    else if (dsn_is(p, "text", "html") && !ctx->html_part)
+        ctx->html_part = p;
+}
+
+/* Decoded body of a part, at most `max` bytes (NUL-terminated, owned). */
+char *
+dsn_part_bytes(const struct mail_part *p, bool text, size_t max, size_t *len)
+{
+    char *out = NULL;
+    size_t n = 0;
+    int rc = text ? mail_part_text(p, &out, &n, NULL) : mail_part_decode(p, &out, &n, NULL);
+    if (rc < 0 || !out) {
+        free(out);
+        *len = 0;
+        return NULL;
+    }
+    if (n > max) {
+        n = max;
+        out[n] = '\0';
+    }
+    *len = n;
+    return out;
+}
+
+static void
+dsn_load_notice(struct dsn_ctx *ctx)
+{
+    const struct mail_part *p = ctx->text_part ? ctx->text_part : ctx->html_part;
+    if (!p)
+        return;
+    size_t n;
+    char *t = dsn_part_bytes(p, true, DSN_MAX_SCAN, &n);
+    if (t && p == ctx->html_part) {
+        char *plain = dsn_html_to_text(t, n, &n);
+        free(t);
+        t = plain;
+    }
+    ctx->notice = t;
+    ctx->notice_len = t ? n : 0;
+}
+
+static void
+dsn_structured(struct dsn_ctx *ctx)
+{
+    struct dsn_report *rep = ctx->rep;
+    size_t n = 0;
+    char *body = dsn_part_bytes(ctx->status_part, false, MAIL_MAX_MESSAGE_SIZE, &n);
+    size_t found = body ? dsn_rfc3464_parse(ctx, body, n) : 0;
+    free(body);
+    if (found == 0 && ctx->status_part->header) {
+        /* some gateways put the fields in the part header (no blank line) */
+        found = dsn_rfc3464_parse(ctx, ctx->status_part->header, ctx->status_part->header_len);
+        if (found)
+            dsn_note(ctx, "delivery-status fields found in the part header");
+    }
+    if (found == 0) {
+        dsn_note(ctx, "delivery-status part without recipient groups");
+        return;
+    }
+    rep->kind = DSN_KIND_REPORT;
+    rep->source = "rfc3464";
+    rep->confidence = DSN_CONFIDENCE_HIGH;
+    if (!ctx->report_type || strcasecmp(ctx->report_type, "delivery-status") != 0)
+        dsn_note(ctx, "delivery-status part outside multipart/report; report-type=delivery-status");
+}
+
+static void
+dsn_other_reports(struct dsn_ctx *ctx)
+{
+    struct dsn_report *rep = ctx->rep;
+    const struct mail_part *p = ctx->arf_part ? ctx->arf_part : ctx->mdn_part;
+    if (!p)
+        return;
+    size_t n = 0;
+    char *body = dsn_part_bytes(p, false, DSN_MAX_SCAN, &n);
+    if (p == ctx->arf_part) {
+        rep->kind = DSN_KIND_FEEDBACK;
+        rep->source = "arf";
+        dsn_arf_parse(ctx, body ? body : "", n);
+    } else {
+        rep->kind = DSN_KIND_MDN;
+        rep->source = "mdn";
+        dsn_mdn_parse(ctx, body ? body : "", n);
+    }
+    rep->confidence = DSN_CONFIDENCE_HIGH;
+    free(body);
+}
+
+static void
+dsn_finish(struct dsn_ctx *ctx)
+{
+    struct dsn_report *rep = ctx->rep;
+    for (size_t i = 0; i < rep->nrcpts; i++) {
+        struct dsn_recipient *r = &rep->rcpts[i];
+        if (!r->recipient) {
+            const char *a = r->final_recipient;
+            if ((!a || !strchr(a, '@')) && r->original_recipient)
+                a = r->original_recipient;
+            r->recipient = xstrdup0(a);
+        }
+        dsn_reason_classify(r, rep->kind);
+    }
+    if (ctx->notes.len)
+        rep->notes = strbuf_detach(&ctx->notes, NULL);
+}
+
+struct dsn_report *
+dsn_analyze(const struct mail_message *msg)
+{
+    if (!msg)
+        return NULL;
+    struct dsn_report *rep = xcalloc(1, sizeof *rep);
+    struct dsn_ctx ctx = {.msg = msg, .rep = rep, .notes = STRBUF_INIT};
+    ctx.root = mail_message_root(msg);
+    if (ctx.root && dsn_is(ctx.root, "multipart", "report"))
+        ctx.report_type = mail_part_param(ctx.root, "report-type");
+    dsn_walk(&ctx, ctx.root);
+    dsn_load_notice(&ctx);
+    ctx.notice_end = ctx.notice ? dsn_text_original_start(ctx.notice, ctx.notice_len) : 0;
+
+    if (ctx.status_part)
+        dsn_structured(&ctx);
+    if (rep->kind == DSN_KIND_NONE)
+        dsn_other_reports(&ctx);
+    if (rep->kind == DSN_KIND_NONE) {
+        const char *style = dsn_text_detect(&ctx);
+        if (style) {
+            rep->kind = DSN_KIND_BOUNCE;
+            dsn_text_parse(&ctx, style);
+        }
+    }
+    if (rep->kind == DSN_KIND_NONE && dsn_autoreply_detect(&ctx))
+        rep->kind = DSN_KIND_AUTOREPLY;
+    if (rep->kind != DSN_KIND_NONE)
+        dsn_original_extract(&ctx);
+    dsn_text_enrich(&ctx);
+    dsn_finish(&ctx);
+    free(ctx.notice);
+    strbuf_free(&ctx.notes);
+    return rep;
+}

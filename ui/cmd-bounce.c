@@ -1,0 +1,319 @@
+/*
+ * cmd-bounce.c - `nixie bounce [--json] PATH...`: run the DSN engine over
+ * message files, Maildir folders (cur/ and new/) or plain directories of
+ * messages, and print what each one says about deliveries.
+ *
+ * Without --json: a readable table per message, every string passed through
+ * utf8_sanitize() (no escape sequence from a message reaches the terminal).
+ * With --json: one object per line, one per recipient of each report, or
+ * {"file","is_dsn":false,"kind"} for a message that reports nothing; unknown
+ * values are null; strings are valid UTF-8 JSON with every control character
+ * escaped.  Exit 0 when every path was read (even if no bounce was found),
+ * 1 if some path could not be read (the others are still processed), 2 on a
+ * usage error.  Errors go to stderr as "nixie bounce: what (hint)".
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "mail/base/err.h"
+#include "mail/base/strbuf.h"
+#include "mail/base/utf8.h"
+#include "mail/base/xalloc.h"
+#include "mail/dsn.h"
+#include "mail/message.h"
+#include "ui/cmd.h"
+
+struct cmd_bounce {
+    bool json;
+    int failures;
+    size_t messages;
+};
+
+static void
+cmd_bounce_usage(FILE *fp)
+{
+    fputs("usage: nixie bounce [--json] PATH...\n"
+          "  PATH: a message file, a Maildir folder or a directory of messages\n",
+          fp);
+}
+
+static void
+cmd_bounce_error(struct cmd_bounce *cb, const char *path, const struct nx_err *err)
+{
+    char *p = utf8_sanitize_dup(path, strlen(path), 0);
+    fprintf(stderr, "nixie bounce: %s: %s", p, err->what[0] ? err->what : "cannot read");
+    if (err->hint[0])
+        fprintf(stderr, " (%s)", err->hint);
+    fputc('\n', stderr);
+    free(p);
+    cb->failures++;
+}
+
+/* ---- JSON ---- */
+
+/* A JSON string: valid UTF-8 (invalid bytes -> U+FFFD), every C0/C1 control,
+ * DEL and U+2028/2029 escaped, so the output is also safe on a terminal. */
+static void
+cmd_bounce_json_str(struct strbuf *sb, const char *s)
+{
+    if (!s) {
+        strbuf_adds(sb, "null");
+        return;
+    }
+    size_t len = strlen(s);
+    strbuf_addc(sb, '"');
+    for (size_t i = 0; i < len;) {
+        uint32_t cp;
+        i += utf8_decode(s + i, len - i, &cp);
+        if (cp == '"' || cp == '\\') {
+            strbuf_addc(sb, '\\');
+            strbuf_addc(sb, (char)cp);
+        } else if (cp == '\n') {
+            strbuf_adds(sb, "\\n");
+        } else if (cp == '\t') {
+            strbuf_adds(sb, "\\t");
+        } else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029) {
+            strbuf_addf(sb, "\\u%04x", (unsigned)cp);
+        } else {
+            utf8_encode(sb, cp);
+        }
+    }
+    strbuf_addc(sb, '"');
+}
+
+static void
+cmd_bounce_json_kv(struct strbuf *sb, const char *key, const char *value)
+{
+    bool first = sb->len > 0 && sb->buf[sb->len - 1] == '{';
+    strbuf_addf(sb, "%s\"%s\": ", first ? "" : ", ", key);
+    cmd_bounce_json_str(sb, value && *value ? value : NULL);
+}
+
+static void
+cmd_bounce_json_rcpt(struct strbuf *sb, const char *file, const struct dsn_report *rep,
+                     const struct dsn_recipient *r)
+{
+    char reply[8];
+    snprintf(reply, sizeof reply, "%d", r ? r->reply_code : 0);
+    strbuf_addc(sb, '{');
+    cmd_bounce_json_kv(sb, "file", file);
+    cmd_bounce_json_kv(sb, "kind", dsn_kind_name(rep->kind));
+    cmd_bounce_json_kv(sb, "recipient", r ? r->recipient : NULL);
+    cmd_bounce_json_kv(sb, "original_recipient", r ? r->original_recipient : NULL);
+    cmd_bounce_json_kv(sb, "action",
+                       r && r->action != DSN_ACTION_UNKNOWN ? dsn_action_name(r->action) : NULL);
+    cmd_bounce_json_kv(sb, "status", r ? r->status : NULL);
+    cmd_bounce_json_kv(sb, "reply_code", r && r->reply_code ? reply : NULL);
+    cmd_bounce_json_kv(sb, "reason", r ? dsn_reason_name(r->reason) : NULL);
+    strbuf_addf(sb, ", \"hard\": %s", r && r->hard ? "true" : "false");
+    cmd_bounce_json_kv(sb, "diagnostic", r ? r->diagnostic : NULL);
+    cmd_bounce_json_kv(sb, "remote_mta", r ? r->remote_mta : NULL);
+    cmd_bounce_json_kv(sb, "reporting_mta", rep->reporting_mta);
+    cmd_bounce_json_kv(sb, "envelope_id", rep->envelope_id);
+    cmd_bounce_json_kv(sb, "original_message_id", rep->original.message_id);
+    cmd_bounce_json_kv(sb, "original_subject", rep->original.subject);
+    cmd_bounce_json_kv(sb, "source", rep->source);
+    strbuf_adds(sb, "}\n");
+}
+
+static void
+cmd_bounce_json(const char *file, const struct dsn_report *rep)
+{
+    struct strbuf sb = STRBUF_INIT;
+    if (rep->kind == DSN_KIND_NONE) {
+        strbuf_addc(&sb, '{');
+        cmd_bounce_json_kv(&sb, "file", file);
+        strbuf_adds(&sb, ", \"is_dsn\": false");
+        cmd_bounce_json_kv(&sb, "kind", dsn_kind_name(rep->kind));
+        strbuf_adds(&sb, "}\n");
+    } else if (rep->nrcpts == 0) {
+        cmd_bounce_json_rcpt(&sb, file, rep, NULL);
+    }
+    for (size_t i = 0; rep->kind != DSN_KIND_NONE && i < rep->nrcpts; i++) {
+        cmd_bounce_json_rcpt(&sb, file, rep, &rep->rcpts[i]);
+        if (sb.len > 65536) {
+            fwrite(sb.buf, 1, sb.len, stdout);
+            strbuf_reset(&sb);
+        }
+    }
+    fwrite(sb.buf, 1, sb.len, stdout);
+    strbuf_free(&sb);
+}
+
+/* ---- table ---- */
+
+static void
+cmd_bounce_cell(const char *label, const char *value)
+{
+    if (!value || !*value)
+        return;
+    struct strbuf sb = STRBUF_INIT;
+    utf8_sanitize(&sb, value, strlen(value), 0);
+    printf("    %-13s %s\n", label, strbuf_str(&sb));
+    strbuf_free(&sb);
+}
+
+static void
+cmd_bounce_table(const char *file, const struct dsn_report *rep)
+{
+    char *f = utf8_sanitize_dup(file, strlen(file), 0);
+    printf("%s\n  kind: %s", f, dsn_kind_name(rep->kind));
+    free(f);
+    if (rep->source)
+        printf(" (%s)", rep->source);
+    putchar('\n');
+    if (rep->kind == DSN_KIND_NONE)
+        return;
+    cmd_bounce_cell("reporting", rep->reporting_mta);
+    cmd_bounce_cell("envelope-id", rep->envelope_id);
+    cmd_bounce_cell("original-id", rep->original.message_id);
+    cmd_bounce_cell("subject", rep->original.subject);
+    for (size_t i = 0; i < rep->nrcpts; i++) {
+        const struct dsn_recipient *r = &rep->rcpts[i];
+        char *a = utf8_sanitize_dup(r->recipient ? r->recipient : "(unknown)",
+                                    strlen(r->recipient ? r->recipient : "(unknown)"), 0);
+        printf("  %-32s %-9s %-8s %-15s %s\n", a, dsn_action_name(r->action),
+               r->status[0] ? r->status : "-", dsn_reason_name(r->reason),
+               r->hard ? "hard" : "soft");
+        free(a);
+        cmd_bounce_cell("remote", r->remote_mta);
+        cmd_bounce_cell("diagnostic", r->diagnostic);
+    }
+    if (rep->rcpts_truncated)
+        printf("  (more recipients not listed)\n");
+}
+
+/* ---- paths ---- */
+
+static void
+cmd_bounce_file(struct cmd_bounce *cb, const char *path)
+{
+    struct nx_err err = {0};
+    struct mail_message *msg = mail_message_load(path, &err);
+    if (!msg) {
+        cmd_bounce_error(cb, path, &err);
+        return;
+    }
+    struct dsn_report *rep = dsn_analyze(msg);
+    if (cb->json)
+        cmd_bounce_json(path, rep);
+    else
+        cmd_bounce_table(path, rep);
+    cb->messages++;
+    dsn_report_free(rep);
+    mail_message_free(msg);
+}
+
+static int
+cmd_bounce_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Regular files of dir, sorted; hidden files and subdirectories skipped. */
+static void
+cmd_bounce_dir_files(struct cmd_bounce *cb, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        struct nx_err err = {0};
+        nx_err_sys(&err, errno, "cannot open directory");
+        cmd_bounce_error(cb, dir, &err);
+        return;
+    }
+    char **names = NULL;
+    size_t n = 0;
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL) {
+        if (de->d_name[0] == '.')
+            continue;
+        char *p = xasprintf("%s/%s", dir, de->d_name);
+        struct stat st;
+        if (stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+            free(p);
+            continue;
+        }
+        names = xreallocarray(names, n + 1, sizeof *names);
+        names[n++] = p;
+    }
+    closedir(d);
+    if (n > 1)
+        qsort(names, n, sizeof *names, cmd_bounce_cmp);
+    for (size_t i = 0; i < n; i++) {
+        cmd_bounce_file(cb, names[i]);
+        free(names[i]);
+    }
+    free(names);
+}
+
+static void
+cmd_bounce_path(struct cmd_bounce *cb, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) {
+        struct nx_err err = {0};
+        nx_err_sys(&err, errno, "cannot read");
+        cmd_bounce_error(cb, path, &err);
+        return;
+    }
+    if (!S_ISDIR(st.st_mode)) {
+        cmd_bounce_file(cb, path);
+        return;
+    }
+    char *cur = xasprintf("%s/cur", path);
+    char *new = xasprintf("%s/new", path);
+    struct stat sc, sn;
+    bool has_cur = stat(cur, &sc) == 0 && S_ISDIR(sc.st_mode);
+    bool has_new = stat(new, &sn) == 0 && S_ISDIR(sn.st_mode);
+    if (has_cur)
+        cmd_bounce_dir_files(cb, cur);
+    if (has_new)
+        cmd_bounce_dir_files(cb, new);
+    if (!has_cur && !has_new)
+        cmd_bounce_dir_files(cb, path);
+    free(cur);
+    free(new);
+}
+
+int
+cmd_bounce_main(int argc, char **argv)
+{
+    struct cmd_bounce cb = {0};
+    int first = 1;
+    utf8_locale_init();
+    for (; first < argc && argv[first][0] == '-' && argv[first][1]; first++) {
+        if (strcmp(argv[first], "--") == 0) {
+            first++;
+            break;
+        }
+        if (strcmp(argv[first], "--json") == 0) {
+            cb.json = true;
+        } else if (strcmp(argv[first], "-h") == 0 || strcmp(argv[first], "--help") == 0) {
+            cmd_bounce_usage(stdout);
+            return 0;
+        } else {
+            char *o = utf8_sanitize_dup(argv[first], strlen(argv[first]), 0);
+            fprintf(stderr, "nixie bounce: unknown option '%s'\n", o);
+            free(o);
+            cmd_bounce_usage(stderr);
+            return 2;
+        }
+    }
+    if (first >= argc) {
+        cmd_bounce_usage(stderr);
+        return 2;
+    }
+    for (int i = first; i < argc; i++)
+        cmd_bounce_path(&cb, argv[i]);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "nixie bounce: cannot write the output: %s\n", strerror(errno));
+        return 1;
+    }
+    return cb.failures ? 1 : 0;
+}
