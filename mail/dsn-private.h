@@ -64,6 +64,11 @@ size_t dsn_status_at(const char *s, size_t len, size_t pos, char out[16]);
 /* First status code in text, preferring "(#5.1.1)" then "550 5.1.1" then a
  * bare code.  Returns true and fills out[16]. */
 bool dsn_status_find(const char *s, size_t len, char out[16]);
+/* Subject and detail both non-zero ("5.1.1"; not "5.0.0", "5.7.0"). */
+bool dsn_status_specific(const char *code);
+/* Best-ranked specific 4.x.x/5.x.x code in text whose subject.detail differs
+ * from `except`'s (may be NULL). */
+bool dsn_status_find_specific(const char *s, size_t len, const char *except, char out[16]);
 /* Validate a Status field value (comments and trailing words ignored):
  * true and the canonical code in out[16]. */
 bool dsn_status_parse(const char *value, char out[16]);
@@ -79,6 +84,8 @@ size_t dsn_addr_next(const char *s, size_t len, size_t from, size_t *alen);
  * whole and white space; decode RFC 6533 "\x{HHHH}" escapes for utf-8.
  * malloc'd, or NULL if nothing is left. */
 char *dsn_addr_clean(const char *value, char **type);
+/* Is a exactly one address (local@domain.tld or local@[literal])? */
+bool dsn_addr_valid(const char *a);
 /* Address-ish comparison: case-insensitive, brackets ignored. */
 bool dsn_addr_eq(const char *a, const char *b);
 
@@ -88,6 +95,8 @@ size_t dsn_line_end(const char *s, size_t len, size_t pos, size_t *next);
 
 /* ---- dsn.c ---- */
 struct dsn_recipient *dsn_rcpt_add(struct dsn_ctx *ctx);
+/* Free a recipient's strings (not the recipient itself). */
+void dsn_rcpt_clear(struct dsn_recipient *r);
 /* Transfer-decoded (text: and converted to UTF-8) body of a part, at most
  * max bytes, NUL-terminated, owned; NULL on failure. */
 char *dsn_part_bytes(const struct mail_part *p, bool text, size_t max, size_t *len);

@@ -83,37 +83,37 @@ dsn_status_class(const char *code)
     return code && code[0] ? code[0] - '0' : 0;
 }
 
-/* Specific: subject and detail both non-zero ("5.1.1", not "5.0.0"/"5.1.0"). */
+/* "5.0.0": says nothing beyond the class. */
 static bool
-dsn_status_specific(const char *code)
+dsn_status_generic(const char *code)
 {
-    const char *a = strchr(code, '.');
-    const char *b = a ? strchr(a + 1, '.') : NULL;
-    return a && b && atoi(a + 1) != 0 && atoi(b + 1) != 0;
+    return code[0] && strcmp(code + 1, ".0.0") == 0;
 }
 
 static void
 dsn_pick_status(struct dsn_recipient *r)
 {
-    char diag_code[16] = "";
+    char code[16] = "", spec[16] = "", cause[16];
     const char *d = r->diagnostic ? r->diagnostic : "";
     size_t dl = strlen(d);
-    bool have_diag = dsn_status_find(d, dl, diag_code);
-    int dc = dsn_status_class(diag_code);
-    if (have_diag && (dc == 4 || dc == 5) && dsn_status_specific(diag_code)) {
-        memcpy(r->status, diag_code, sizeof r->status);
-        return;
-    }
-    if (r->status_field[0]) {
+    bool have_diag = dsn_status_find(d, dl, code);
+    bool have_spec = dsn_status_find_specific(d, dl, NULL, spec);
+    int dc = dsn_status_class(code);
+    if (have_spec) {
+        /* the remote server's own specific code beats the reporter's summary */
+        memcpy(r->status, spec, sizeof r->status);
+    } else if (r->status_field[0]) {
         int rc = r->reply_code / 100;
-        if (have_diag && dc != dsn_status_class(r->status_field) && rc == dc && dc != 2)
-            memcpy(r->status, diag_code, sizeof r->status);
-        else
-            memcpy(r->status, r->status_field, sizeof r->status);
-        return;
+        bool upgrade = have_diag && dc != 2 && dsn_status_generic(r->status_field) &&
+                       dc == dsn_status_class(r->status_field) && !dsn_status_generic(code);
+        bool reclass = have_diag && dc != 2 && dc != dsn_status_class(r->status_field) && rc == dc;
+        memcpy(r->status, upgrade || reclass ? code : r->status_field, sizeof r->status);
+    } else if (have_diag) {
+        memcpy(r->status, code, sizeof r->status);
     }
-    if (have_diag)
-        memcpy(r->status, diag_code, sizeof r->status);
+    /* "delivery time expired" (X.4.7) hides the cause the last attempt got */
+    if (strcmp(r->status + 1, ".4.7") == 0 && dsn_status_find_specific(d, dl, r->status, cause))
+        memcpy(r->status, cause, sizeof r->status);
 }
 
 static enum dsn_reason

@@ -47,6 +47,7 @@ struct dsn_reader {
     struct dsn_cand *cands;
     size_t ncands;
     char *exclude[8]; /* addresses that are not recipients (owned) */
+    bool exclude_hard[8]; /* hard: never; soft: unless alone on its line */
     size_t nexclude;
 };
 
@@ -68,7 +69,7 @@ dsn_reader_lines(struct dsn_reader *rd)
 }
 
 static void
-dsn_exclude_add(struct dsn_reader *rd, const char *value)
+dsn_exclude_add(struct dsn_reader *rd, const char *value, bool hard)
 {
     if (!value || rd->nexclude >= sizeof rd->exclude / sizeof rd->exclude[0])
         return;
@@ -77,20 +78,27 @@ dsn_exclude_add(struct dsn_reader *rd, const char *value)
     for (size_t at = dsn_addr_next(value, len, 0, &alen);
          at != SIZE_MAX && rd->nexclude < sizeof rd->exclude / sizeof rd->exclude[0];
          at = dsn_addr_next(value, len, at + alen, &alen))
+    {
+        rd->exclude_hard[rd->nexclude] = hard;
         rd->exclude[rd->nexclude++] = xstrndup(value + at, alen);
+    }
 }
 
-static bool
+/* 2: never a recipient (a daemon, the bounce's From); 1: the bounce's
+ * receiver or the original sender, a recipient only when alone on its line
+ * (people bounce mail to themselves); 0: not excluded. */
+static int
 dsn_excluded(const struct dsn_reader *rd, const char *a, size_t alen)
 {
     static const char *const daemons[] = {"mailer-daemon@", "mailer_daemon@", "mail-daemon@"};
     for (size_t i = 0; i < sizeof daemons / sizeof daemons[0]; i++)
         if (dsn_has_prefix(a, alen, daemons[i]))
-            return true;
+            return 2;
+    int found = 0;
     for (size_t i = 0; i < rd->nexclude; i++)
         if (strlen(rd->exclude[i]) == alen && strncasecmp(rd->exclude[i], a, alen) == 0)
-            return true;
-    return false;
+            found = rd->exclude_hard[i] ? 2 : (found ? found : 1);
+    return found;
 }
 
 /* Lines that quote header fields or trace data: their addresses are senders,
@@ -136,26 +144,98 @@ dsn_msgid_context(const char *pre, size_t len)
            dsn_memcasemem(pre, len, "msgid") || dsn_memcasemem(pre, len, "://");
 }
 
-static int
-dsn_cand_rank(const struct dsn_reader *rd, const struct dsn_line *ln, size_t a, size_t alen)
+/* Skip what may precede a recipient at the start of a line: white space,
+ * bullets, quote marks, brackets, an SMTP reply code ("554 <a@b>...") and
+ * transcript arrows ("<<< "). */
+static size_t
+dsn_skip_lead(const char *p, size_t len)
 {
+    size_t i = 0;
+    for (;;) {
+        size_t before = i;
+        while (i < len && (isspace((unsigned char)p[i]) || strchr("<\"'*->:[(|", p[i])))
+            i++;
+        if (i + 3 < len && isdigit((unsigned char)p[i]) && isdigit((unsigned char)p[i + 1]) &&
+            isdigit((unsigned char)p[i + 2]) && (p[i + 3] == ' ' || p[i + 3] == '-'))
+            i += 4;
+        if (i == before)
+            return i;
+    }
+}
+
+/* A line of an SMTP transcript: "<<< 550 ...", ">>> RCPT To:<...>", "550 <a@b>..." */
+static bool
+dsn_transcript_line(const char *p, size_t len)
+{
+    const char *t = p;
+    size_t tl = len;
+    dsn_trim(&t, &tl);
+    return dsn_has_prefix(t, tl, "<<<") || dsn_has_prefix(t, tl, ">>>") ||
+           (tl >= 4 && isdigit((unsigned char)t[0]) && isdigit((unsigned char)t[1]) &&
+            isdigit((unsigned char)t[2]) && (t[3] == ' ' || t[3] == '-'));
+}
+
+/* The previous non-blank line introduces the bounce's sender ("A message
+ * sent by\n\n  <a@b>\n\ncould not be delivered"). */
+static bool
+dsn_sender_context(const struct dsn_reader *rd, size_t li)
+{
+    static const char *const cues[] = {"sent by", "sent by:", "message from", "from:", "sender:"};
+    while (li > 0) {
+        li--;
+        const char *t = rd->text + rd->lines[li].start;
+        size_t tl = rd->lines[li].end - rd->lines[li].start;
+        dsn_trim(&t, &tl);
+        if (tl == 0)
+            continue;
+        for (size_t i = 0; i < sizeof cues / sizeof cues[0]; i++) {
+            size_t n = strlen(cues[i]);
+            if (tl >= n && strncasecmp(t + tl - n, cues[i], n) == 0)
+                return true;
+        }
+        return false;
+    }
+    return false;
+}
+
+static int
+dsn_cand_rank(const struct dsn_reader *rd, size_t li, size_t a, size_t alen)
+{
+    const struct dsn_line *ln = &rd->lines[li];
     const char *s = rd->text;
     size_t pre_len = a - ln->start;
     const char *pre = s + ln->start;
     if (dsn_header_line(pre, ln->end - ln->start) || dsn_msgid_context(pre, pre_len))
         return 0;
-    if (dsn_excluded(rd, s + a, alen))
+    int excl = dsn_excluded(rd, s + a, alen);
+    if (excl == 2)
         return 0;
-    /* what precedes, without bullets, quotes and brackets */
-    size_t i = 0;
-    while (i < pre_len && (isspace((unsigned char)pre[i]) || strchr("<\"'*->:[(", pre[i])))
-        i++;
-    if (i == pre_len) {
-        /* an address in angle brackets inside a longer sentence is still leading */
+    size_t i = dsn_skip_lead(pre, pre_len);
+    bool leads = i == pre_len ||
+                 (dsn_has_prefix(pre + i, pre_len - i, "mailto:") && i + 7 == pre_len);
+    size_t plen;
+    if (!leads && dsn_addr_next(pre, pre_len, i, &plen) == i) {
+        /* "name@x <addr@y>" leads too */
+        size_t k = i + plen;
+        while (k < pre_len && (pre[k] == ' ' || pre[k] == '"'))
+            k++;
+        leads = k + 1 == pre_len && pre[k] == '<';
+    }
+    if (leads && excl == 1 && dsn_transcript_line(pre, pre_len))
+        return 0; /* "<<< 501 <sender>... no access": the sender, not a recipient */
+    if (leads) {
+        /* "name@x <addr@y>": the bracketed one is the address */
+        size_t e = a + alen, alen2;
+        while (e < ln->end && (s[e] == ' ' || s[e] == '"'))
+            e++;
+        if (e < ln->end && s[e] == '<' && dsn_addr_next(s, ln->end, e, &alen2) == e + 1)
+            return 0;
+        if (dsn_sender_context(rd, li))
+            return 0;
         return 3;
     }
-    if (dsn_has_prefix(pre + i, pre_len - i, "mailto:") && i + 7 == pre_len)
-        return 3;
+    if (excl)
+        return 0;
     return dsn_rcpt_words(pre, pre_len) ? 2 : 1;
 }
 
@@ -168,7 +248,7 @@ dsn_reader_cands(struct dsn_reader *rd)
         size_t alen;
         for (size_t a = dsn_addr_next(rd->text, ln->end, ln->start, &alen); a != SIZE_MAX;
              a = dsn_addr_next(rd->text, ln->end, a + alen, &alen)) {
-            int rank = dsn_cand_rank(rd, ln, a, alen);
+            int rank = dsn_cand_rank(rd, li, a, alen);
             if (rank == 0)
                 continue;
             if (rd->ncands >= DSN_MAX_CANDS)
@@ -238,26 +318,36 @@ dsn_diag_block(const struct dsn_reader *rd, const struct dsn_cand *c, int rank, 
     }
 }
 
-/* No code near the address: lines elsewhere naming it, else the first line
- * with an SMTP code (and the lines continuing it). */
-static void
-dsn_diag_search(const struct dsn_reader *rd, const struct dsn_cand *c, bool only, struct strbuf *sb)
+static size_t
+dsn_code_line(const struct dsn_reader *rd, size_t from, size_t to)
 {
-    char *addr = xstrndup(rd->text + c->pos, c->len);
-    size_t found = SIZE_MAX;
-    for (size_t li = 0; li < rd->nlines && found == SIZE_MAX; li++) {
-        const struct dsn_line *ln = &rd->lines[li];
-        if (li == c->line || !dsn_memcasemem(rd->text + ln->start, ln->end - ln->start, addr))
-            continue;
-        if (dsn_has_code(rd->text + ln->start, ln->end - ln->start))
-            found = li;
-    }
-    free(addr);
-    for (size_t li = c->line + 1; only && found == SIZE_MAX && li < rd->nlines; li++) {
+    for (size_t li = from; li < to && li < rd->nlines; li++) {
         const struct dsn_line *ln = &rd->lines[li];
         if (!dsn_header_line(rd->text + ln->start, ln->end - ln->start) &&
             dsn_has_code(rd->text + ln->start, ln->end - ln->start))
+            return li;
+    }
+    return SIZE_MAX;
+}
+
+/* No code near the address: a line elsewhere naming it with a code, else
+ * (when `only` one recipient is named) the first line with a code after the
+ * address, else before it; that line and the lines continuing it. */
+static void
+dsn_diag_search(const struct dsn_reader *rd, const char *addr, size_t line, bool only,
+                struct strbuf *sb)
+{
+    size_t found = SIZE_MAX;
+    for (size_t li = 0; addr && *addr && li < rd->nlines && found == SIZE_MAX; li++) {
+        const struct dsn_line *ln = &rd->lines[li];
+        if (li != line && dsn_memcasemem(rd->text + ln->start, ln->end - ln->start, addr) &&
+            dsn_has_code(rd->text + ln->start, ln->end - ln->start))
             found = li;
+    }
+    if (found == SIZE_MAX && only) {
+        found = dsn_code_line(rd, line + 1, rd->nlines);
+        if (found == SIZE_MAX)
+            found = dsn_code_line(rd, 0, line);
     }
     for (size_t li = found, n = 0; li < rd->nlines && n < 6; li++, n++) {
         if (dsn_line_blank(rd, li))
@@ -281,9 +371,12 @@ dsn_reader_emit(struct dsn_reader *rd, int rank, bool delayed)
 {
     struct dsn_report *rep = rd->ctx->rep;
     size_t first = rep->nrcpts, distinct = 0;
-    for (size_t i = 0; i < rd->ncands; i++)
-        if (rd->cands[i].rank == rank)
+    for (size_t i = 0; i < rd->ncands && distinct < 2; i++) {
+        const struct dsn_cand *c = &rd->cands[i];
+        if (c->rank == rank && (distinct == 0 || c->len != rd->cands[0].len ||
+                                strncasecmp(rd->text + c->pos, rd->text + rd->cands[0].pos, c->len)))
             distinct++;
+    }
     for (size_t i = 0; i < rd->ncands; i++) {
         const struct dsn_cand *c = &rd->cands[i];
         if (c->rank != rank || dsn_rcpt_seen(rep, first, rd->text + c->pos, c->len))
@@ -296,7 +389,7 @@ dsn_reader_emit(struct dsn_reader *rd, int rank, bool delayed)
         struct strbuf sb = STRBUF_INIT;
         dsn_diag_block(rd, c, rank, &sb);
         if (!dsn_has_code(sb.buf ? sb.buf : "", sb.len))
-            dsn_diag_search(rd, c, distinct == 1 || rep->nrcpts == first + 1, &sb);
+            dsn_diag_search(rd, r->recipient, c->line, distinct == 1, &sb);
         r->diagnostic = dsn_strclean(sb.buf, sb.len, DSN_MAX_DIAGNOSTIC, true);
         r->remote_mta = dsn_remote_host(r->diagnostic);
         strbuf_free(&sb);
@@ -307,10 +400,10 @@ size_t
 dsn_text_read_recipients(struct dsn_ctx *ctx, const char *text, size_t len, bool delayed)
 {
     struct dsn_reader rd = {.ctx = ctx, .text = text, .len = len};
-    dsn_exclude_add(&rd, mail_message_header(ctx->msg, "From"));
-    dsn_exclude_add(&rd, mail_message_header(ctx->msg, "To"));
-    dsn_exclude_add(&rd, mail_message_header(ctx->msg, "Return-Path"));
-    dsn_exclude_add(&rd, ctx->rep->original.from);
+    dsn_exclude_add(&rd, mail_message_header(ctx->msg, "From"), true);
+    dsn_exclude_add(&rd, mail_message_header(ctx->msg, "To"), false);
+    dsn_exclude_add(&rd, mail_message_header(ctx->msg, "Return-Path"), false);
+    dsn_exclude_add(&rd, ctx->rep->original.from, false);
     dsn_reader_lines(&rd);
     dsn_reader_cands(&rd);
     int best = 0;
@@ -327,6 +420,37 @@ dsn_text_read_recipients(struct dsn_ctx *ctx, const char *text, size_t len, bool
     return ctx->rep->nrcpts - before;
 }
 
+/* The line naming addr, or its local part alone ("  kijitora" in Exim's
+ * notices of local deliveries). */
+static size_t
+dsn_find_addr_line(const struct dsn_reader *rd, const char *addr, size_t *pos, size_t *len)
+{
+    size_t alen = strlen(addr);
+    for (size_t i = 0; i < rd->ncands; i++) {
+        const struct dsn_cand *c = &rd->cands[i];
+        if (c->len == alen && strncasecmp(rd->text + c->pos, addr, alen) == 0) {
+            *pos = c->pos, *len = c->len;
+            return c->line;
+        }
+    }
+    const char *at = strchr(addr, '@');
+    size_t ll = at ? (size_t)(at - addr) : alen;
+    for (size_t li = 0; ll > 0 && li < rd->nlines; li++) {
+        const char *t = rd->text + rd->lines[li].start;
+        size_t tl = rd->lines[li].end - rd->lines[li].start;
+        dsn_trim(&t, &tl);
+        while (tl > 0 && (t[tl - 1] == ':' || t[tl - 1] == '>'))
+            tl--;
+        while (tl > 0 && t[0] == '<')
+            t++, tl--;
+        if (tl == ll && strncasecmp(t, addr, ll) == 0) {
+            *pos = (size_t)(t - rd->text), *len = tl;
+            return li;
+        }
+    }
+    return SIZE_MAX;
+}
+
 char *
 dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr)
 {
@@ -336,16 +460,14 @@ dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr)
     dsn_reader_lines(&rd);
     dsn_reader_cands(&rd);
     struct strbuf sb = STRBUF_INIT;
-    size_t alen = strlen(addr);
-    for (size_t i = 0; i < rd.ncands; i++) {
-        const struct dsn_cand *c = &rd.cands[i];
-        if (c->len != alen || strncasecmp(rd.text + c->pos, addr, alen) != 0)
-            continue;
-        dsn_diag_block(&rd, c, c->rank, &sb);
-        if (!dsn_has_code(sb.buf ? sb.buf : "", sb.len))
-            dsn_diag_search(&rd, c, true, &sb);
-        break;
+    size_t pos = 0, len = 0;
+    size_t li = dsn_find_addr_line(&rd, addr, &pos, &len);
+    if (li != SIZE_MAX) {
+        struct dsn_cand c = {li, pos, len, 3};
+        dsn_diag_block(&rd, &c, 3, &sb);
     }
+    if (!dsn_has_code(sb.buf ? sb.buf : "", sb.len))
+        dsn_diag_search(&rd, addr, li, li != SIZE_MAX || ctx->rep->nrcpts <= 1, &sb);
     char *out = dsn_strclean(sb.buf, sb.len, DSN_MAX_DIAGNOSTIC, true);
     strbuf_free(&sb);
     free(rd.cands);
@@ -361,9 +483,8 @@ dsn_text_first_code(struct dsn_ctx *ctx)
     struct dsn_reader rd = {.ctx = ctx, .text = ctx->notice, .len = ctx->notice_end};
     dsn_reader_lines(&rd);
     struct strbuf sb = STRBUF_INIT;
-    struct dsn_cand c = {.line = 0, .pos = 0, .len = 0};
     if (rd.nlines)
-        dsn_diag_search(&rd, &c, true, &sb);
+        dsn_diag_search(&rd, NULL, SIZE_MAX, true, &sb);
     char *out = dsn_strclean(sb.buf, sb.len, DSN_MAX_DIAGNOSTIC, true);
     strbuf_free(&sb);
     free(rd.lines);

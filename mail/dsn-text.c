@@ -76,6 +76,9 @@ static const char *const dsn_body_phrases[] = {
     "delivery to the following",
     "delivery failure",
     "delivery problem",
+    "delivery error",
+    "failed addresses",
+    "no valid recipients",
     "error delivering",
     "problem delivering",
     "permanent error",
@@ -128,7 +131,9 @@ static const char *const dsn_subject_phrases[] = {
     "non deliver",
     "not delivered",
     "mail system error",
-    "could not send message",
+    "could not send",
+    "returning to sender",
+    "mail failed",
     "could not be delivered",
     "couldn't be delivered",
     "delayed mail",
@@ -152,7 +157,7 @@ static const char *const dsn_subject_phrases[] = {
 /* Local parts and display names of bounce senders (lowercase). */
 static const char *const dsn_daemon_names[] = {
     "mailer-daemon", "mailer_daemon", "mailerdaemon", "mail-daemon", "maildaemon",
-    "postmaster",    "mail delivery", "mail administrator", "microsoftexchange",
+    "postmaster",    "post_master",   "mail delivery", "mail administrator", "microsoftexchange",
     "mdaemon",       "bounce",        "mail system",
 };
 
@@ -174,8 +179,8 @@ static const char *const dsn_original_markers[] = {
     "returned message follows",
     "------- returned message",
     "----- unsent message below",
+    "unsent message follows",
     "--- returned message ---",
-    "the original message was",
     "original message header follows",
     "a copy of the original message",
     "copy of the original message below",
@@ -256,8 +261,7 @@ dsn_text_original_start(const char *text, size_t len)
     /* else: the first quoted header block ("Received:" / "Return-Path:" at a line start) */
     for (size_t pos = 0, next; pos < best; pos = next) {
         dsn_line_end(lc, scan, pos, &next);
-        if (strncmp(lc + pos, "return-path:", 12) == 0 || strncmp(lc + pos, "received: from", 14) == 0 ||
-            strncmp(lc + pos, "received: (", 11) == 0) {
+        if (strncmp(lc + pos, "return-path:", 12) == 0 || strncmp(lc + pos, "received:", 9) == 0) {
             best = pos;
             break;
         }
@@ -289,16 +293,17 @@ dsn_text_detect(struct dsn_ctx *ctx)
     bool subj = dsn_header_has(ctx, "Subject", dsn_subject_phrases, N(dsn_subject_phrases));
     bool xfailed = mail_message_header(ctx->msg, "X-Failed-Recipients") != NULL;
     bool null_rp = dsn_null_sender(ctx);
-    if (dsn_subject_is_reply(subject) && !daemon)
-        return NULL;
     size_t n = ctx->notice_end;
     char *lc = ctx->notice ? dsn_lower_dup(ctx->notice, n) : xstrdup("");
     const char *style = dsn_style_find(lc, n);
     bool body = dsn_phrase_any(lc, n, dsn_body_phrases, N(dsn_body_phrases));
     free(lc);
+    /* a person's reply or forward counts only when it quotes a known style */
+    if (dsn_subject_is_reply(subject) && !daemon && !style)
+        return NULL;
     bool sender = daemon || null_rp || xfailed;
     if ((style && (sender || subj || body)) || (sender && (subj || body)) || (subj && body) ||
-        (xfailed && ctx->orig_part))
+        (body && ctx->orig_part) || (xfailed && ctx->orig_part))
         return style ? style : "heuristic:generic";
     return NULL;
 #undef N
@@ -389,6 +394,18 @@ dsn_text_xfailed(struct dsn_ctx *ctx)
     if (!xf)
         return;
     size_t len = strnlen(xf, 65536), alen;
+    struct dsn_report *rep = ctx->rep;
+    size_t keep = 0;
+    for (size_t i = 0; i < rep->nrcpts; i++) {
+        const char *a = rep->rcpts[i].recipient;
+        if (a && dsn_memcasemem(xf, len, a)) {
+            rep->rcpts[keep++] = rep->rcpts[i];
+        } else {
+            dsn_note(ctx, "%s is not in X-Failed-Recipients", a ? a : "(unknown)");
+            dsn_rcpt_clear(&rep->rcpts[i]);
+        }
+    }
+    rep->nrcpts = keep;
     for (size_t a = dsn_addr_next(xf, len, 0, &alen); a != SIZE_MAX;
          a = dsn_addr_next(xf, len, a + alen, &alen)) {
         bool seen = false;

@@ -200,6 +200,38 @@ dsn_status_rank(const char *s, size_t pos)
     return 2;
 }
 
+/* Subject and detail both non-zero ("5.1.1", not "5.0.0" or "5.7.0"). */
+bool
+dsn_status_specific(const char *code)
+{
+    const char *a = strchr(code, '.');
+    const char *b = a ? strchr(a + 1, '.') : NULL;
+    return a && b && atoi(a + 1) != 0 && atoi(b + 1) != 0;
+}
+
+bool
+dsn_status_find_specific(const char *s, size_t len, const char *except, char out[16])
+{
+    int best = 99;
+    char code[16];
+    for (size_t i = 0; s && i < len; i++) {
+        if (s[i] != '4' && s[i] != '5')
+            continue;
+        size_t n = dsn_status_at(s, len, i, code);
+        if (n == 0)
+            continue;
+        i += n - 1;
+        if (!dsn_status_specific(code) || (except && strcmp(code + 1, except + 1) == 0))
+            continue;
+        int rank = dsn_status_rank(s, i + 1 - n);
+        if (rank < best) {
+            best = rank;
+            memcpy(out, code, sizeof code);
+        }
+    }
+    return best != 99;
+}
+
 bool
 dsn_status_find(const char *s, size_t len, char out[16])
 {
@@ -266,7 +298,9 @@ dsn_reply_find(const char *s, size_t len)
 static bool
 dsn_atext(unsigned char c)
 {
-    return isalnum(c) || c >= 0x80 || strchr("!#$%&'*+-/=?^_`{|}~.", c) != NULL;
+    /* '/' and '|' are valid atext but in bounces they glue paths and pipes
+     * ("/home/u/.forward/a@b", "|/bin/prog a@b") to addresses */
+    return isalnum(c) || c >= 0x80 || strchr("!#$%&'*+-=?^_`{}~.", c) != NULL;
 }
 
 static bool
@@ -282,9 +316,20 @@ dsn_addr_next(const char *s, size_t len, size_t from, size_t *alen)
         if (s[at] != '@')
             continue;
         size_t b = at;
-        while (b > from && dsn_atext((unsigned char)s[b - 1]))
+        bool quoted = false;
+        if (b > from && s[b - 1] == '"') {
+            /* RFC 5321 quoted local part: "a..b"@example.org */
+            size_t q = b - 1;
+            while (q > from && s[q - 1] != '"' && s[q - 1] != '\n' && b - q < 64)
+                q--;
+            if (q > from && s[q - 1] == '"' && q + 1 < b) {
+                b = q - 1;
+                quoted = true;
+            }
+        }
+        while (!quoted && b > from && dsn_atext((unsigned char)s[b - 1]))
             b--;
-        while (b < at && (s[b] == '.' || s[b] == '\''))
+        while (!quoted && b < at && (s[b] == '.' || s[b] == '\''))
             b++;
         size_t e = at + 1;
         bool literal = e < len && s[e] == '[';
@@ -300,7 +345,23 @@ dsn_addr_next(const char *s, size_t len, size_t from, size_t *alen)
             while (e > at + 1 && (s[e - 1] == '.' || s[e - 1] == '-'))
                 e--;
         }
-        if (b == at || e == at + 1)
+        /* text glued to an address: "宛先user@example.jp", "user@example.jp，" */
+        size_t ascii = at;
+        while (!quoted && ascii > b && (unsigned char)s[ascii - 1] < 0x80)
+            ascii--;
+        if (!quoted && ascii > b && ascii < at)
+            b = ascii;
+        if (!literal) {
+            size_t dot = e;
+            while (dot > at && s[dot - 1] != '.')
+                dot--;
+            for (size_t k = dot; k < e; k++)
+                if ((unsigned char)s[k] >= 0x80) {
+                    e = k;
+                    break;
+                }
+        }
+        if (b == at || e <= at + 1 || s[e - 1] == '.')
             continue;
         if (!literal && !memchr(s + at + 1, '.', e - at - 1))
             continue;
@@ -357,6 +418,12 @@ dsn_addr_clean(const char *value, char **type)
         }
     }
     dsn_strip_comments(body);
+    /* RFC 5321 §4.1.2 / Appendix C: drop an obsolete source route "@a,@b:" */
+    if (body[strspn(body, " ")] == '@') {
+        char *colon = strchr(body, ':');
+        if (colon && strchr(colon, '@'))
+            body = colon + 1;
+    }
     char *lt = strchr(body, '<');
     char *gt = lt ? strchr(lt, '>') : NULL;
     if (lt && gt) {
@@ -416,4 +483,11 @@ dsn_line_end(const char *s, size_t len, size_t pos, size_t *next)
         n++;
     *next = n;
     return i;
+}
+
+bool
+dsn_addr_valid(const char *a)
+{
+    size_t alen, len = a ? strlen(a) : 0;
+    return len > 0 && dsn_addr_next(a, len, 0, &alen) == 0 && alen == len;
 }

@@ -13,6 +13,7 @@
  * recipients; every string owned by the report and valid UTF-8.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,7 +137,7 @@ dsn_note(struct dsn_ctx *ctx, const char *fmt, ...)
     va_end(ap);
 }
 
-static void
+void
 dsn_rcpt_clear(struct dsn_recipient *r)
 {
     free(r->recipient);
@@ -310,18 +311,31 @@ dsn_other_reports(struct dsn_ctx *ctx)
     free(body);
 }
 
+/* Final-Recipient, unless it is not an address ("|/usr/bin/prog a@b",
+ * "user@server" without a domain) and Original-Recipient is. */
+static char *
+dsn_pick_recipient(const struct dsn_recipient *r)
+{
+    const char *f = r->final_recipient, *o = r->original_recipient;
+    if (dsn_addr_valid(f) || (f && !o && strchr(f, '@') && !strchr(f, ' ')))
+        return xstrdup(f);
+    if (dsn_addr_valid(o))
+        return xstrdup(o);
+    size_t alen;
+    size_t at = f ? dsn_addr_next(f, strlen(f), 0, &alen) : SIZE_MAX;
+    if (at != SIZE_MAX)
+        return xstrndup(f + at, alen);
+    return xstrdup0(f ? f : o);
+}
+
 static void
 dsn_finish(struct dsn_ctx *ctx)
 {
     struct dsn_report *rep = ctx->rep;
     for (size_t i = 0; i < rep->nrcpts; i++) {
         struct dsn_recipient *r = &rep->rcpts[i];
-        if (!r->recipient) {
-            const char *a = r->final_recipient;
-            if ((!a || !strchr(a, '@')) && r->original_recipient)
-                a = r->original_recipient;
-            r->recipient = xstrdup0(a);
-        }
+        if (!r->recipient)
+            r->recipient = dsn_pick_recipient(r);
         dsn_reason_classify(r, rep->kind);
     }
     if (ctx->notes.len)
@@ -350,6 +364,7 @@ dsn_analyze(const struct mail_message *msg)
         const char *style = dsn_text_detect(&ctx);
         if (style) {
             rep->kind = DSN_KIND_BOUNCE;
+            dsn_original_extract(&ctx); /* its From is not a recipient */
             dsn_text_parse(&ctx, style);
         }
     }
