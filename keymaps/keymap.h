@@ -59,7 +59,13 @@ enum km_key {
     KM_KEY_F0, /* F1 is KM_KEY_F0 + 1, ... up to F12 */
     KM_KEY_F12 = KM_KEY_F0 + 12,
 };
-/* Control keys are their C0 code points: ^D is 4. */
+/* Control keys are their C0 code points: ^D is 4.  Except: ^M and ^J are
+ * KM_KEY_ENTER, ^I is KM_KEY_TAB, ^[ is KM_KEY_ESC, ^? (DEL) is
+ * KM_KEY_BACKSPACE: the parser and km_lookup() normalise those. */
+
+/* Map the raw codes above (13, 10, 9, 27, 127) to their KM_KEY_* value;
+ * other keys are returned unchanged.  ui/ may call it on what it reads. */
+int km_key_normalize(int key);
 
 #define KM_MAX_SEQ 4 /* longest key sequence, e.g. "gg" */
 
@@ -114,7 +120,10 @@ void km_apply(struct keymap *km, const struct km_bindings *b);
 
 enum km_lookup_result { KM_NOMATCH, KM_PREFIX, KM_MATCH };
 /* Look up keys[0..n) in ctx.  KM_PREFIX: a longer binding starts with these
- * keys (wait for more).  On KM_MATCH *action is set. */
+ * keys (wait for more).  On KM_MATCH *action is set.  On KM_PREFIX *action is
+ * the binding of exactly these keys if there is one (the user bound both "g"
+ * and "gg"), else KM_ACTION_NONE: when the next key makes KM_NOMATCH, the ui
+ * runs that action and then looks the new key up on its own. */
 enum km_lookup_result km_lookup(const struct keymap *km, enum km_context ctx, const int *keys,
                                 unsigned n, enum km_action *action);
 

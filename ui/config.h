@@ -72,9 +72,14 @@ void config_free(struct nx_config *cfg);
  * ~/.config/nixie/config); malloc'd. */
 char *config_default_path(void);
 
-/* Read a config file into cfg (which holds defaults).  A missing default
- * file is not an error (must_exist false); every syntax error, unknown key,
- * unknown action or key name fails with "FILE:LINE: ..." in err->what. */
+/* Read a config file into cfg: on success cfg is replaced by the defaults
+ * (config_init) plus what the file sets; on failure cfg is left untouched.
+ * path NULL means config_default_path().  A missing file is not an error when
+ * must_exist is false (cfg untouched, 0); with must_exist (-F FILE) it fails
+ * with NX_ERR_NOTFOUND.  Every syntax error, unknown key, bad value, unknown
+ * action or key name fails with "FILE:LINE: ..." in err->what ("FILE:LINE:COL:
+ * ..." for bind lines), FILE shown as ~/... when under $HOME; err->hint may
+ * suggest a spelling. */
 int config_load(struct nx_config *cfg, const char *path, bool must_exist, struct nx_err *err);
 /* Same, from a string (tests). */
 int config_load_string(struct nx_config *cfg, const char *text, const char *name,
@@ -82,6 +87,10 @@ int config_load_string(struct nx_config *cfg, const char *text, const char *name
 
 /* The account to use: by name, or the default one; NULL if there is none. */
 const struct account *config_account(const struct nx_config *cfg, const char *name);
+
+/* The keys accepted in the global part (account false) or in [account NAME]
+ * sections, for docs and tests: the i-th name, NULL past the end. */
+const char *config_key_name(bool account, size_t i);
 
 /* Fill render options from the config (strings borrowed from cfg). */
 void config_render_opts(const struct nx_config *cfg, struct render_opts *opts);
