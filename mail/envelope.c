@@ -32,6 +32,8 @@ struct envelope_box {
     struct mail_envelope env;
 };
 
+_Static_assert(MAIL_ENV_NSTR == 10, "envelope string count");
+
 enum envelope_str {
     ENV_KEY,
     ENV_FROM,
@@ -146,6 +148,24 @@ mail_envelope_dup(const struct mail_envelope *env)
             envelope_builder_put(&b, (enum envelope_str)i, s, strlen(s));
     }
     return envelope_builder_pack(&b, env);
+}
+
+void
+mail_envelope_strings(const struct mail_envelope *env, const char *out[MAIL_ENV_NSTR])
+{
+    for (int i = 0; i < ENV_NSTR; i++)
+        out[i] = *envelope_slot((struct mail_envelope *)env, (enum envelope_str)i);
+}
+
+struct mail_envelope *
+mail_envelope_from_strings(const char *const s[MAIL_ENV_NSTR], const size_t len[MAIL_ENV_NSTR],
+                           const struct mail_envelope *scalars)
+{
+    struct envelope_builder b = {.sb = STRBUF_INIT};
+    for (int i = 0; i < ENV_NSTR; i++)
+        if (s[i] != NULL)
+            envelope_builder_put(&b, (enum envelope_str)i, s[i], len[i]);
+    return envelope_builder_pack(&b, scalars);
 }
 
 /* ---- dates ---- */

@@ -54,6 +54,17 @@ struct mail_message {
     size_t nenclosed;
 };
 
+/* Envelope strings as an array, in this order: key, from, from_name,
+ * from_addr, to, cc, subject, message_id, in_reply_to, references (for the
+ * header cache's serialisation). */
+#define MAIL_ENV_NSTR 10
+void mail_envelope_strings(const struct mail_envelope *env, const char *out[MAIL_ENV_NSTR]);
+/* A packed envelope from strings (NULL: absent; lengths exclude any NUL)
+ * and the scalar fields of `scalars`. */
+struct mail_envelope *mail_envelope_from_strings(const char *const s[MAIL_ENV_NSTR],
+                                                 const size_t len[MAIL_ENV_NSTR],
+                                                 const struct mail_envelope *scalars);
+
 /* Offsets of the end of a header block: *header_len covers the fields and
  * their line breaks, *body_off is where the body starts (after the empty
  * line), or len when there is no empty line. */
