@@ -6,7 +6,7 @@
 
 #include "mail/base/err.h"
 
-static void
+static void __attribute__((format(printf, 3, 0)))
 nx_err_vformat(char *buf, size_t size, const char *fmt, va_list ap)
 {
     int n = vsnprintf(buf, size, fmt, ap);

@@ -67,7 +67,8 @@ strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
     va_list ap2;
     va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap2);
+    char probe[1]; /* not NULL: gcc's -Wformat-truncation misfires on NULL under ASan */
+    int n = vsnprintf(probe, sizeof probe, fmt, ap2);
     va_end(ap2);
     if (n <= 0)
         return;
