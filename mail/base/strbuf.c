@@ -65,6 +65,8 @@ strbuf_addc(struct strbuf *sb, char c)
 void
 strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
 {
+    if (fmt == NULL) /* also tells gcc's format checker under UBSan */
+        fmt = "";
     va_list ap2;
     va_copy(ap2, ap);
     char probe[1]; /* not NULL: gcc's -Wformat-truncation misfires on NULL under ASan */

@@ -77,6 +77,8 @@ xstrndup(const char *s, size_t n)
 char *
 xasprintf(const char *fmt, ...)
 {
+    if (fmt == NULL) /* also tells gcc's format checker under UBSan */
+        fmt = "";
     va_list ap;
     va_start(ap, fmt);
     char probe[1]; /* not NULL: gcc's -Wformat-truncation misfires on NULL under ASan */
