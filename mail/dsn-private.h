@@ -141,14 +141,19 @@ size_t dsn_text_read_recipients(struct dsn_ctx *ctx, const char *text, size_t le
 char *dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr);
 /* The first lines of the notice that carry an SMTP code (owned), or NULL. */
 char *dsn_text_first_code(struct dsn_ctx *ctx);
+/* Append the first paragraph of the notice that has bounce wording. */
+void dsn_text_summary(struct dsn_ctx *ctx, struct strbuf *sb);
 /* RFC 3834 automatic reply? */
 bool dsn_autoreply_detect(struct dsn_ctx *ctx);
 
 /* ---- dsn-reason.c ---- */
 /* Decide status (if missing), reply code, reason and hard/soft for r. */
 void dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind);
-/* Reason from free text alone (DSN_REASON_UNDEFINED if nothing matches). */
-enum dsn_reason dsn_reason_from_text(const char *text, size_t len);
+/* Reason from wording alone (dsn-reason-table.c): the specific phrases when
+ * `specific`, else the general ones; DSN_REASON_UNDEFINED if none matches. */
+enum dsn_reason dsn_reason_from_text(const char *text, size_t len, bool specific);
+/* The SMTP stage a text says failed ("CONN", "HELO", "MAIL", "RCPT", "DATA"). */
+bool dsn_smtp_command(const char *text, size_t len, char out[8]);
 
 /* ---- dsn-original.c ---- */
 void dsn_original_extract(struct dsn_ctx *ctx);

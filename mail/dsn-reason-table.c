@@ -1,13 +1,16 @@
 /*
- * dsn-reason-table.c - the wording of delivery failures, as data: an ordered
- * table of lowercase phrases per reason.  The first row that matches a
- * diagnostic wins, so specific reasons (a full mailbox, a DMARC rejection)
- * come before broad ones (a rejected recipient).  '*' in a phrase stands for
- * up to 64 bytes of anything on the same line ("user * does not exist").
+ * dsn-reason-table.c - the wording of delivery failures, as data: two
+ * ordered tables of lowercase phrases.  The specific table names conditions
+ * that no status code expresses better (a full mailbox, a DMARC rejection,
+ * spam, a rate limit) and is consulted before the status code; the general
+ * table (an unknown user, a blocked client, a timeout) after the firm codes.
+ * Within a table the first row that matches wins, so narrower rows come
+ * first.  '*' in a phrase stands for up to 64 bytes of anything on the same
+ * line ("user * does not exist").
  *
  * The phrases are the common wording of MTAs and large providers (Postfix,
- * Exim, sendmail, qmail, Exchange/Office 365, Gmail, Yahoo, ...), written
- * generally enough to hold for servers outside the test corpus.
+ * Exim, sendmail, qmail, Exchange/Office 365, Gmail, Yahoo, Orange, ...),
+ * kept general so that they hold for servers outside the test corpus.
  */
 #include <ctype.h>
 #include <stdlib.h>
@@ -18,49 +21,78 @@
 
 #define R(id) DSN_REASON_##id
 
-static const struct dsn_reason_phrase {
+struct dsn_reason_phrase {
     enum dsn_reason reason;
     const char *phrase;
-} dsn_reason_phrases[] = {
-    /* mailbox full */
+};
+
+static const struct dsn_reason_phrase dsn_specific[] = {
+    /* local delivery programs */
+    {R(MAILERERROR), "pipe to |"},
+    {R(MAILERERROR), "command output:"},
+    {R(MAILERERROR), "procmail:"},
+    {R(MAILERERROR), "maildrop:"},
+    {R(MAILERERROR), "command died with status"},
+    {R(MAILERERROR), "mailer error"},
+    /* the message itself */
+    {R(NOTCOMPLIANTRFC), "not rfc 5322 compliant"},
+    {R(NOTCOMPLIANTRFC), "not rfc5322 compliant"},
+    {R(NOTCOMPLIANTRFC), "not rfc compliant"},
+    {R(NOTCOMPLIANTRFC), "multiple addresses in from"},
+    {R(NOTCOMPLIANTRFC), "there are multiple * headers"},
+    {R(NOTCOMPLIANTRFC), "duplicate header"},
+    {R(MESGTOOBIG), "line limit exceeded"},
+    {R(MESGTOOBIG), "mail size limit exceeded"},
+    {R(EXCEEDLIMIT), "header size exceeds"},
+    {R(VIRUSDETECTED), "virus"},
+    {R(VIRUSDETECTED), "malware"},
+    {R(VIRUSDETECTED), "potentially executable attachment"},
+    {R(POLICYVIOLATION), "content presents a potential"},
+    {R(POLICYVIOLATION), "illegal attachment"},
+    {R(POLICYVIOLATION), "policy violation"},
+    {R(POLICYVIOLATION), "protocol violation"},
+    {R(POLICYVIOLATION), "violates * policy"},
+    {R(POLICYVIOLATION), "denied by policy"},
+    {R(POLICYVIOLATION), "for policy reasons"},
+    {R(POLICYVIOLATION), "local policy"},
+    {R(POLICYVIOLATION), "organization policy"},
+    {R(POLICYVIOLATION), "organizational settings"},
+    {R(POLICYVIOLATION), "members-only"},
+    {R(POLICYVIOLATION), "closed mailing list"},
+    {R(POLICYVIOLATION), "not subscribed to this group"},
+    /* the recipient's mailbox */
+    {R(SPEEDING), "receiving mail at a rate"},
+    {R(SPEEDING), "receiving mail too quickly"},
     {R(MAILBOXFULL), "mailbox is full"},
     {R(MAILBOXFULL), "mailbox full"},
+    {R(MAILBOXFULL), "account is full"},
     {R(MAILBOXFULL), "mailbox is over quota"},
     {R(MAILBOXFULL), "mailbox over quota"},
     {R(MAILBOXFULL), "over quota"},
     {R(MAILBOXFULL), "overquota"},
     {R(MAILBOXFULL), "quota exceeded"},
+    {R(MAILBOXFULL), "quota full"},
+    {R(MAILBOXFULL), "disk quota"},
     {R(MAILBOXFULL), "exceeded * quota"},
     {R(MAILBOXFULL), "exceeds * quota"},
     {R(MAILBOXFULL), "exceeding * quota"},
-    {R(MAILBOXFULL), "quota full"},
-    {R(MAILBOXFULL), "disk quota"},
+    {R(MAILBOXFULL), "over the * quota"},
     {R(MAILBOXFULL), "insufficient * storage"},
     {R(MAILBOXFULL), "not enough storage"},
     {R(MAILBOXFULL), "not enough space"},
     {R(MAILBOXFULL), "does not have enough space"},
-    {R(MAILBOXFULL), "mailbox size limit exceeded"},
+    {R(MAILBOXFULL), "mailbox size limit"},
     {R(MAILBOXFULL), "mailbox has exceeded"},
+    {R(MAILBOXFULL), "mailbox exceeded"},
+    {R(MAILBOXFULL), "mailbox exceeds"},
+    {R(MAILBOXFULL), "exceeded the local limit"},
+    {R(MAILBOXFULL), "messages in recipient's mailbox exceeded"},
     {R(MAILBOXFULL), "mailfolder is full"},
     {R(MAILBOXFULL), "exceeded storage allocation"},
     {R(MAILBOXFULL), "space has been used up"},
-    {R(MAILBOXFULL), "too many messages"},
+    {R(MAILBOXFULL), "too many messages in"},
     {R(MAILBOXFULL), "boite du destinataire pleine"},
     {R(MAILBOXFULL), "postfach voll"},
-    /* message too big */
-    {R(MESGTOOBIG), "message too big"},
-    {R(MESGTOOBIG), "message is too big"},
-    {R(MESGTOOBIG), "message size exceeds"},
-    {R(MESGTOOBIG), "message exceeds * size"},
-    {R(MESGTOOBIG), "size limit"},
-    {R(MESGTOOBIG), "message file too big"},
-    {R(MESGTOOBIG), "exceeded maximum inbound message size"},
-    {R(MESGTOOBIG), "max message size"},
-    {R(MESGTOOBIG), "message length exceeds"},
-    {R(MESGTOOBIG), "too large for"},
-    {R(EXCEEDLIMIT), "message too large"},
-    {R(EXCEEDLIMIT), "header size exceeds"},
-    /* account disabled or suspended */
     {R(SUSPEND), "is currently suspended"},
     {R(SUSPEND), "has been suspended"},
     {R(SUSPEND), "account has been disabled"},
@@ -70,6 +102,7 @@ static const struct dsn_reason_phrase {
     {R(SUSPEND), "mailbox is disabled"},
     {R(SUSPEND), "account is locked"},
     {R(SUSPEND), "account has been locked"},
+    {R(SUSPEND), "account is blocked"},
     {R(SUSPEND), "account is inactive"},
     {R(SUSPEND), "inactive account"},
     {R(SUSPEND), "deactivated mailbox"},
@@ -77,20 +110,15 @@ static const struct dsn_reason_phrase {
     {R(SUSPEND), "user suspended"},
     {R(SUSPEND), "temporarily inactive"},
     {R(SUSPEND), "temporary locked"},
-    {R(SUSPEND), "account expired"},
     {R(SUSPEND), "disabled or discontinued"},
     {R(SUSPEND), "invalid/inactive user"},
     {R(SUSPEND), "recipient suspend"},
-    /* moved */
+    {R(SUSPEND), "compte du destinataire est bloque"},
+    {R(SUSPEND), "tried to reach is disabled"},
+    {R(SUSPEND), "tried to reach is inactive"},
     {R(HASMOVED), "has moved"},
-    {R(HASMOVED), "no longer * at this address"},
-    {R(HASMOVED), "address has changed"},
-    {R(HASMOVED), "changed * address"},
-    /* virus */
-    {R(VIRUSDETECTED), "virus"},
-    {R(VIRUSDETECTED), "malware"},
-    {R(VIRUSDETECTED), "potentially executable attachment"},
-    {R(VIRUSDETECTED), "infected"},
+    {R(HASMOVED), "no longer on server"},
+    {R(HASMOVED), "not our customer"},
     /* relaying */
     {R(NORELAYING), "relay access denied"},
     {R(NORELAYING), "relaying denied"},
@@ -103,39 +131,59 @@ static const struct dsn_reason_phrase {
     {R(NORELAYING), "relaying mail to"},
     {R(NORELAYING), "not allowed to relay"},
     {R(NORELAYING), "open relay"},
-    {R(NORELAYING), "as a relay"},
     {R(NORELAYING), "not configured to relay"},
     {R(NORELAYING), "in my list of allowed rcpthosts"},
     {R(NORELAYING), "we don't handle mail for"},
-    /* sender authentication (DMARC, SPF, DKIM) */
+    /* the sender's authentication (RFC 7489 DMARC, RFC 7208 SPF, RFC 6376 DKIM) */
     {R(AUTHFAILURE), "dmarc"},
     {R(AUTHFAILURE), "spf check"},
     {R(AUTHFAILURE), "spf validation"},
-    {R(AUTHFAILURE), "spf record"},
     {R(AUTHFAILURE), "spf fail"},
+    {R(AUTHFAILURE), "spf record"},
     {R(AUTHFAILURE), "spf: "},
     {R(AUTHFAILURE), "sender policy framework"},
     {R(AUTHFAILURE), "dkim"},
     {R(AUTHFAILURE), "authentication checks failed"},
     {R(AUTHFAILURE), "unauthenticated email"},
+    {R(AUTHFAILURE), "does not have authentication information"},
+    {R(AUTHFAILURE), "fails to pass authentication"},
     {R(AUTHFAILURE), "is not allowed to send mail from"},
     {R(AUTHFAILURE), "not designated"},
-    /* reverse DNS */
-    {R(REQUIREPTR), "reverse dns"},
+    /* the sending host's reverse DNS */
     {R(REQUIREPTR), "ptr record"},
     {R(REQUIREPTR), "ptr resource record"},
-    {R(REQUIREPTR), "rdns"},
-    {R(REQUIREPTR), "reverse lookup"},
     {R(REQUIREPTR), "ip name lookup failed"},
     {R(REQUIREPTR), "cannot find your hostname"},
     {R(REQUIREPTR), "cannot resolve your address"},
-    {R(REQUIREPTR), "no ptr"},
+    {R(REQUIREPTR), "reverse dns failed"},
+    {R(REQUIREPTR), "reverse dns required"},
+    {R(REQUIREPTR), "fix reverse dns"},
+    {R(REQUIREPTR), "custom reverse dns"},
+    {R(REQUIREPTR), "no reverse dns"},
+    {R(REQUIREPTR), "reverse lookup rejected"},
+    {R(REQUIREPTR), "invalid rdns"},
     {R(REQUIREPTR), "generic dns ptr"},
-    {R(REQUIREPTR), "hostname lookup failed"},
-    /* reputation */
+    {R(REQUIREPTR), "unverifyable sending ip"},
+    {R(REQUIREPTR), "unverifiable sending ip"},
+    /* reputation, spam, rates */
     {R(BADREPUTATION), "reputation"},
+    {R(BADREPUTATION), "user complaints"},
     {R(BADREPUTATION), "low sender score"},
-    /* spam */
+    {R(TOOMANYCONN), "too many connections"},
+    {R(TOOMANYCONN), "too many concurrent"},
+    {R(TOOMANYCONN), "connection limit"},
+    {R(TOOMANYCONN), "too many smtp sessions"},
+    {R(TOOMANYCONN), "too many recipients"},
+    {R(TOOMANYCONN), "frequency limited"},
+    {R(TOOMANYCONN), "trop de connexions"},
+    {R(RATELIMITED), "rate limit"},
+    {R(RATELIMITED), "ratelimit"},
+    {R(RATELIMITED), "rate-limit"},
+    {R(RATELIMITED), "sending rate"},
+    {R(RATELIMITED), "unusual rate"},
+    {R(RATELIMITED), "too many messages from"},
+    {R(BLOCKED), "spamhaus"},
+    {R(BLOCKED), "spamcop"},
     {R(SPAMDETECTED), "spam"},
     {R(SPAMDETECTED), "unsolicited"},
     {R(SPAMDETECTED), "bulk mail"},
@@ -143,37 +191,70 @@ static const struct dsn_reason_phrase {
     {R(SPAMDETECTED), "junk mail"},
     {R(SPAMDETECTED), "content filter"},
     {R(SPAMDETECTED), "message content rejected"},
-    {R(SPAMDETECTED), "message filtered"},
-    /* rate and connection limits */
-    {R(TOOMANYCONN), "too many connections"},
-    {R(TOOMANYCONN), "too many concurrent"},
-    {R(TOOMANYCONN), "connection limit"},
-    {R(TOOMANYCONN), "too many smtp sessions"},
-    {R(TOOMANYCONN), "too many recipients"},
-    {R(TOOMANYCONN), "too many errors"},
-    {R(TOOMANYCONN), "trop de connexions"},
-    {R(RATELIMITED), "rate limit"},
-    {R(RATELIMITED), "ratelimit"},
-    {R(RATELIMITED), "rate-limit"},
-    {R(RATELIMITED), "sending rate"},
-    {R(RATELIMITED), "too many messages from"},
-    {R(RATELIMITED), "unusual rate"},
-    {R(SPEEDING), "too fast"},
-    /* policy */
-    {R(POLICYVIOLATION), "policy violation"},
-    {R(POLICYVIOLATION), "violates * policy"},
-    {R(POLICYVIOLATION), "denied by policy"},
-    {R(POLICYVIOLATION), "for policy reasons"},
-    {R(POLICYVIOLATION), "local policy"},
-    {R(POLICYVIOLATION), "organization policy"},
-    {R(POLICYVIOLATION), "organizational settings"},
-    {R(POLICYVIOLATION), "security policies"},
-    {R(POLICYVIOLATION), "illegal attachment"},
-    {R(POLICYVIOLATION), "members-only"},
-    {R(POLICYVIOLATION), "closed mailing list"},
-    {R(POLICYVIOLATION), "not subscribed to this group"},
-    {R(POLICYVIOLATION), "protocol violation"},
+    {R(SPAMDETECTED), "mail rejete"},
+    /* the domain takes no mail (RFC 7505 null MX) */
+    {R(NOTACCEPT), "null mx"},
+    {R(NOTACCEPT), "nullmx"},
+    {R(NOTACCEPT), "does not accept mail"},
+    {R(NOTACCEPT), "doesn't receive email"},
+    {R(NOTACCEPT), "no smtp service"},
+    {R(NOTACCEPT), "mail exchanger or ip address"},
+    /* temporary DNS trouble, before "host not found" below */
+    {R(NETWORKERROR), "host not found, try again"},
+    {R(NETWORKERROR), "host name lookup failure"},
+    {R(NETWORKERROR), "unexpected name server reply"},
+    {R(HOSTUNKNOWN), "host or domain name not found"},
+    {R(HOSTUNKNOWN), "name service error"},
+    {R(NETWORKERROR), "lookup of * responded with code"},
+    {R(HOSTUNKNOWN), "account or domain may not exist"},
+};
+
+static const struct dsn_reason_phrase dsn_general[] = {
+    /* the sender or its domain was refused (MAIL FROM) */
+    {R(REJECTED), "sender address rejected"},
+    {R(REJECTED), "domain of sender address"},
+    {R(REJECTED), "sender rejected"},
+    {R(REJECTED), "sender verify failed"},
+    {R(REJECTED), "invalid sender"},
+    {R(REJECTED), "sender domain"},
+    {R(REJECTED), "empty envelope senders"},
+    {R(REJECTED), "null sender"},
+    {R(REJECTED), "not a registered gateway user"},
+    {R(REJECTED), "administrative prohibition"},
+    {R(REJECTED), "batv"},
+    {R(REJECTED), "may not exist, or you may not have permission to post"},
+    {R(REJECTED), "permission to post"},
+    {R(REJECTED), "not a member"},
+    /* the domain does not exist */
+    {R(HOSTUNKNOWN), "host unknown"},
+    {R(HOSTUNKNOWN), "unknown host"},
+    {R(HOSTUNKNOWN), "host not found"},
+    {R(HOSTUNKNOWN), "domain not found"},
+    {R(HOSTUNKNOWN), "domain does not exist"},
+    {R(HOSTUNKNOWN), "domain must exist"},
+    {R(HOSTUNKNOWN), "no such domain"},
+    {R(HOSTUNKNOWN), "unknown domain"},
+    {R(HOSTUNKNOWN), "domain unknown"},
+    {R(HOSTUNKNOWN), "name or service not known"},
+    {R(HOSTUNKNOWN), "couldn't find any host named"},
+    {R(HOSTUNKNOWN), "unrouteable address"},
+    {R(HOSTUNKNOWN), "unroutable address"},
+    {R(HOSTUNKNOWN), "host or domain name not found"},
+    {R(HOSTUNKNOWN), "dns lookup failure"},
+    {R(HOSTUNKNOWN), "no mx"},
+    /* the message is too large */
+    {R(MESGTOOBIG), "message size exceeds"},
+    {R(MESGTOOBIG), "message too big"},
+    {R(MESGTOOBIG), "message is too big"},
+    {R(MESGTOOBIG), "message file too big"},
+    {R(MESGTOOBIG), "max message size"},
+    {R(MESGTOOBIG), "maximum message size"},
+    {R(MESGTOOBIG), "exceeded maximum inbound message size"},
+    {R(MESGTOOBIG), "message length exceeds"},
+    {R(MESGTOOBIG), "size limit"},
+    {R(EXCEEDLIMIT), "message too large"},
     /* the mailbox does not exist */
+    {R(USERUNKNOWN), "recipient address rejected: access denied"},
     {R(USERUNKNOWN), "user unknown"},
     {R(USERUNKNOWN), "unknown user"},
     {R(USERUNKNOWN), "unknown recipient"},
@@ -197,6 +278,7 @@ static const struct dsn_reason_phrase {
     {R(USERUNKNOWN), "user * does not exist"},
     {R(USERUNKNOWN), "user does not exist"},
     {R(USERUNKNOWN), "user doesn't exist"},
+    {R(USERUNKNOWN), "user doesn't have a"},
     {R(USERUNKNOWN), "user not exist"},
     {R(USERUNKNOWN), "user not known"},
     {R(USERUNKNOWN), "mailbox not found"},
@@ -213,19 +295,20 @@ static const struct dsn_reason_phrase {
     {R(USERUNKNOWN), "address does not exist"},
     {R(USERUNKNOWN), "address doesn't exist"},
     {R(USERUNKNOWN), "address not found"},
-    {R(USERUNKNOWN), "address rejected"},
+    {R(USERUNKNOWN), "address couldn't be found"},
+    {R(USERUNKNOWN), "address could not be found"},
+    {R(USERUNKNOWN), "wasn't found at"},
+    {R(USERUNKNOWN), "was not found at"},
     {R(USERUNKNOWN), "account does not exist"},
     {R(USERUNKNOWN), "account * does not exist"},
     {R(USERUNKNOWN), "recipient does not exist"},
     {R(USERUNKNOWN), "recipient not found"},
     {R(USERUNKNOWN), "recipient * not found"},
-    {R(USERUNKNOWN), "recipient is not"},
     {R(USERUNKNOWN), "not a valid recipient"},
     {R(USERUNKNOWN), "not a valid mailbox"},
     {R(USERUNKNOWN), "is not a known user"},
-    {R(USERUNKNOWN), "not our customer"},
-    {R(USERUNKNOWN), "does not exist"},
-    {R(USERUNKNOWN), "doesn't exist"},
+    {R(USERUNKNOWN), "check if address is correct"},
+    {R(USERUNKNOWN), "not found in * directory"},
     {R(USERUNKNOWN), "non-existent"},
     {R(USERUNKNOWN), "nonexistent"},
     {R(USERUNKNOWN), "bad recipient"},
@@ -238,26 +321,10 @@ static const struct dsn_reason_phrase {
     {R(USERUNKNOWN), "unbekannt"},
     {R(USERUNKNOWN), "recipientnotfound"},
     {R(USERUNKNOWN), "recipient notfound"},
-    /* the domain does not exist */
-    {R(HOSTUNKNOWN), "host unknown"},
-    {R(HOSTUNKNOWN), "unknown host"},
-    {R(HOSTUNKNOWN), "host not found"},
-    {R(HOSTUNKNOWN), "domain not found"},
-    {R(HOSTUNKNOWN), "domain does not exist"},
-    {R(HOSTUNKNOWN), "domain must exist"},
-    {R(HOSTUNKNOWN), "no such domain"},
-    {R(HOSTUNKNOWN), "unknown domain"},
-    {R(HOSTUNKNOWN), "domain unknown"},
-    {R(HOSTUNKNOWN), "name or service not known"},
-    {R(HOSTUNKNOWN), "couldn't find any host named"},
-    {R(HOSTUNKNOWN), "mail exchanger or ip address"},
-    {R(HOSTUNKNOWN), "no mx"},
-    {R(HOSTUNKNOWN), "unrouteable address"},
-    {R(HOSTUNKNOWN), "unroutable address"},
-    {R(HOSTUNKNOWN), "host or domain name not found"},
-    {R(HOSTUNKNOWN), "domain name not found"},
-    {R(HOSTUNKNOWN), "dns error"},
-    /* filtered by the recipient */
+    {R(USERUNKNOWN), "recipient address rejected."},
+    {R(USERUNKNOWN), "not listed in"},
+    {R(USERUNKNOWN), "no valid recipients"},
+    /* refused by the recipient's own settings */
     {R(FILTERED), "only accepting mail from"},
     {R(FILTERED), "not accepting any mail"},
     {R(FILTERED), "user reject"},
@@ -265,55 +332,54 @@ static const struct dsn_reason_phrase {
     {R(FILTERED), "blocked by the recipient"},
     {R(FILTERED), "refuse to receive"},
     {R(FILTERED), "message rejected due to user rules"},
+    {R(FILTERED), "message filtered"},
     {R(FILTERED), "notauthorized"},
-    /* sender rejected */
-    {R(REJECTED), "sender rejected"},
-    {R(REJECTED), "sender address rejected"},
-    {R(REJECTED), "sender verify failed"},
-    {R(REJECTED), "invalid sender"},
-    {R(REJECTED), "sender is"},
-    {R(REJECTED), "domain of sender address"},
-    {R(REJECTED), "sender domain"},
-    {R(REJECTED), "empty envelope senders"},
-    {R(REJECTED), "null sender"},
-    {R(REJECTED), "administrative prohibition"},
-    {R(REJECTED), "mail from"},
-    {R(REJECTED), "batv"},
-    /* the sending host is blocked */
-    {R(BLOCKED), "blocked"},
+    /* the sending client is blocked */
+    {R(BLOCKED), "smtp server of your isp"},
+    {R(BLOCKED), "unwanted messages have been sent"},
+    {R(BLOCKED), "invalid ip for sending"},
+    {R(BLOCKED), "not currently accepting mail from your ip"},
+    {R(BLOCKED), "refused to talk to me"},
+    {R(BLOCKED), "client host rejected"},
+    {R(BLOCKED), "helo command rejected"},
+    {R(BLOCKED), "my name was rejected"},
+    {R(BLOCKED), "not accepting connections"},
+    {R(BLOCKED), "not allowed to connect"},
+    {R(BLOCKED), "dynamic ip"},
     {R(BLOCKED), "blacklist"},
     {R(BLOCKED), "black list"},
     {R(BLOCKED), "blocklist"},
     {R(BLOCKED), "block list"},
     {R(BLOCKED), "denylist"},
-    {R(BLOCKED), "rbl"},
     {R(BLOCKED), "spamhaus"},
-    {R(BLOCKED), "dynamic ip"},
-    {R(BLOCKED), "client host rejected"},
-    {R(BLOCKED), "not currently accepting mail from your ip"},
-    {R(BLOCKED), "refused to talk to me"},
-    {R(BLOCKED), "access denied"},
-    {R(BLOCKED), "connection refused"},
-    {R(BLOCKED), "smtp server of your isp"},
-    {R(BLOCKED), "helo command rejected"},
+    {R(BLOCKED), "rbl"},
+    {R(BLOCKED), "blocked"},
     {R(BLOCKED), "go away"},
-    {R(BLOCKED), "not allowed to connect"},
+    {R(BLOCKED), "service refuse"},
     {R(BLOCKED), "temporarily deferred"},
     /* gave up */
-    {R(EXPIRED), "queue too long"},
     {R(EXPIRED), "delivery time expired"},
+    {R(EXPIRED), "connection timed out"},
+    {R(EXPIRED), "timed out"},
+    {R(EXPIRED), "could not find a gateway"},
     {R(EXPIRED), "message expired"},
     {R(EXPIRED), "expired"},
     {R(EXPIRED), "retry timeout exceeded"},
     {R(EXPIRED), "retry time not reached"},
-    {R(EXPIRED), "giving up on"},
+    {R(EXPIRED), "giving up"},
+    {R(EXPIRED), "could not deliver for"},
     {R(EXPIRED), "could not be delivered for"},
-    {R(EXPIRED), "connection timed out"},
-    {R(EXPIRED), "timed out"},
+    {R(EXPIRED), "after multiple retries"},
+    {R(EXPIRED), "failed * attempts"},
+    {R(EXPIRED), "not delivered within"},
+    {R(EXPIRED), "is not responding"},
+    {R(EXPIRED), "did not accept our requests to connect"},
+    {R(EXPIRED), "host not reachable"},
+    {R(EXPIRED), "have been failing for a long time"},
     {R(EXPIRED), "has been delayed"},
     {R(EXPIRED), "delivery attempts will continue"},
-    {R(EXPIRED), "have been failing for a long time"},
     /* network */
+    {R(NETWORKERROR), "network error"},
     {R(NETWORKERROR), "mail loop"},
     {R(NETWORKERROR), "routing loop"},
     {R(NETWORKERROR), "forwarding loop"},
@@ -322,16 +388,15 @@ static const struct dsn_reason_phrase {
     {R(NETWORKERROR), "no route to host"},
     {R(NETWORKERROR), "host is unreachable"},
     {R(NETWORKERROR), "network is unreachable"},
-    {R(NETWORKERROR), "name server"},
-    {R(NETWORKERROR), "dns lookup"},
-    {R(NETWORKERROR), "lookup failure"},
+    {R(NETWORKERROR), "establish an smtp connection"},
     {R(NETWORKERROR), "unable to connect"},
     {R(NETWORKERROR), "could not connect"},
     {R(NETWORKERROR), "connection reset"},
-    {R(NETWORKERROR), "connection lost"},
     {R(NETWORKERROR), "lost connection"},
-    {R(NETWORKERROR), "establish an smtp connection"},
-    /* receiving system */
+    {R(NETWORKERROR), "connection refused"},
+    {R(NETWORKERROR), "dns error"},
+    {R(EXPIRED), "queue too long"},
+    /* the receiving system */
     {R(SYSTEMFULL), "mail system full"},
     {R(SYSTEMFULL), "system full"},
     {R(SYSTEMFULL), "insufficient system storage"},
@@ -340,7 +405,10 @@ static const struct dsn_reason_phrase {
     {R(SYSTEMERROR), "server error"},
     {R(SYSTEMERROR), "configuration error"},
     {R(SYSTEMERROR), "local error"},
+    {R(SYSTEMERROR), "operating system error"},
     {R(SYSTEMERROR), "temporary local problem"},
+    {R(SYSTEMERROR), "could not load"},
+    {R(SYSTEMERROR), "transaction failed"},
     {R(SYSTEMERROR), "service unavailable"},
     {R(SYSTEMERROR), "service currently unavailable"},
     {R(SYSTEMERROR), "loops back to myself"},
@@ -348,44 +416,29 @@ static const struct dsn_reason_phrase {
     {R(SYSTEMERROR), "timeout waiting"},
     {R(SYSTEMERROR), "i/o error"},
     /* security */
+    {R(SECURITYERROR), "does not support tls"},
+    {R(SECURITYERROR), "tls required"},
+    {R(SECURITYERROR), "must issue a starttls"},
+    {R(SECURITYERROR), "encryption required"},
     {R(SECURITYERROR), "authentication required"},
+    {R(SECURITYERROR), "smtp authentication"},
     {R(SECURITYERROR), "authentication failed"},
     {R(SECURITYERROR), "authentication failure"},
-    {R(SECURITYERROR), "tls required"},
-    {R(SECURITYERROR), "encryption required"},
-    {R(SECURITYERROR), "must issue a starttls"},
     {R(SECURITYERROR), "not authorized"},
     {R(SECURITYERROR), "unauthenticated"},
-    /* content */
-    {R(CONTENTERROR), "mime"},
+    /* content and protocol */
     {R(CONTENTERROR), "8-bit data"},
     {R(CONTENTERROR), "improperly-formatted"},
-    {R(NOTCOMPLIANTRFC), "rfc 5322"},
-    {R(NOTCOMPLIANTRFC), "rfc5322"},
-    {R(NOTCOMPLIANTRFC), "rfc 2822"},
-    {R(NOTCOMPLIANTRFC), "rfc2822"},
-    {R(NOTCOMPLIANTRFC), "not rfc compliant"},
-    {R(NOTCOMPLIANTRFC), "multiple * headers"},
-    /* the domain takes no mail */
-    {R(NOTACCEPT), "does not accept mail"},
-    {R(NOTACCEPT), "null mx"},
-    {R(NOTACCEPT), "nullmx"},
-    {R(NOTACCEPT), "not accepting mail"},
-    {R(NOTACCEPT), "not accepting messages"},
-    /* local delivery agent */
-    {R(MAILERERROR), "mailer error"},
-    {R(MAILERERROR), "pipe to |"},
-    {R(MAILERERROR), "procmail"},
-    {R(MAILERERROR), "maildrop"},
-    {R(MAILERERROR), "command died"},
-    {R(MAILERERROR), "command failed"},
-    {R(MAILERERROR), "exit code"},
-    /* protocol */
+    {R(CONTENTERROR), "invalid mime"},
     {R(SYNTAXERROR), "syntax error"},
+    {R(SYNTAXERROR), "malformed address"},
     {R(SYNTAXERROR), "command unrecognized"},
     {R(SYNTAXERROR), "command not recognized"},
     {R(SYNTAXERROR), "unrecognized command"},
     {R(SYNTAXERROR), "bad sequence of commands"},
+    {R(SYNTAXERROR), "improper sequence of commands"},
+    {R(SYNTAXERROR), "parameter not implemented"},
+    {R(MAILERERROR), "exit code"},
     {R(ONHOLD), "on hold"},
 };
 
@@ -399,7 +452,7 @@ dsn_glob_at(const char *t, size_t tl, const char *p)
             while (*p == ' ')
                 p++;
             for (size_t skip = 0; skip <= 64 && skip <= tl; skip++) {
-                if (skip && (t[skip - 1] == '\n'))
+                if (skip && t[skip - 1] == '\n')
                     break;
                 if (dsn_glob_at(t + skip, tl - skip, p))
                     return true;
@@ -431,20 +484,95 @@ dsn_glob_search(const char *t, size_t tl, const char *p)
     return false;
 }
 
+/* "example.org does not exist": a domain, not a user, is missing. */
+static bool
+dsn_domain_missing(const char *lc, size_t len)
+{
+    static const char *const tails[] = {" does not exist", " doesn't exist"};
+    for (size_t k = 0; k < sizeof tails / sizeof tails[0]; k++) {
+        const char *p = memmem(lc, len, tails[k], strlen(tails[k]));
+        if (!p)
+            continue;
+        const char *b = p;
+        while (b > lc && !isspace((unsigned char)b[-1]) && b[-1] != '<')
+            b--;
+        size_t n = (size_t)(p - b);
+        if (n > 3 && memchr(b, '.', n) && !memchr(b, '@', n) && isalpha((unsigned char)b[n - 1]))
+            return true;
+    }
+    return false;
+}
+
+static enum dsn_reason
+dsn_table_match(const char *lc, size_t len, const struct dsn_reason_phrase *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (dsn_glob_search(lc, len, t[i].phrase))
+            return t[i].reason;
+    return DSN_REASON_UNDEFINED;
+}
+
+/* Multi-line SMTP replies repeat the code on each line ("550-5.7.1 Messages
+ * with multiple\n550-5.7.1 addresses in From"): drop the repeats after the
+ * first line and collapse white space, so phrases match across lines. */
+static size_t
+dsn_unfold_reply(char *lc, size_t len)
+{
+    size_t w = 0;
+    bool seen = false, space = false;
+    for (size_t r = 0; r < len;) {
+        bool tok = r + 4 <= len && (r == 0 || lc[r - 1] == ' ' || lc[r - 1] == '\n') &&
+                   strchr("245", lc[r]) && isdigit((unsigned char)lc[r + 1]) &&
+                   isdigit((unsigned char)lc[r + 2]) && (lc[r + 3] == '-' || lc[r + 3] == ' ');
+        if (tok && seen) {
+            char code[16];
+            r += 4;
+            size_t n = dsn_status_at(lc, len, r, code);
+            r += n;
+            space = true;
+            continue;
+        }
+        seen |= tok;
+        char c = lc[r++];
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
+            space = true;
+            continue;
+        }
+        if (space && w > 0)
+            lc[w++] = ' ';
+        space = false;
+        lc[w++] = c;
+    }
+    lc[w] = '\0';
+    return w;
+}
+
 enum dsn_reason
-dsn_reason_from_text(const char *text, size_t len)
+dsn_reason_from_text(const char *text, size_t len, bool specific)
 {
     if (!text || len == 0)
         return DSN_REASON_UNDEFINED;
     if (len > DSN_MAX_DIAGNOSTIC)
         len = DSN_MAX_DIAGNOSTIC;
     char *lc = dsn_lower_dup(text, len);
-    enum dsn_reason found = DSN_REASON_UNDEFINED;
-    for (size_t i = 0; i < sizeof dsn_reason_phrases / sizeof dsn_reason_phrases[0]; i++) {
-        if (dsn_glob_search(lc, len, dsn_reason_phrases[i].phrase)) {
-            found = dsn_reason_phrases[i].reason;
-            break;
-        }
+    /* typographic apostrophes ("wasn\u2019t") as ASCII, in place: the rest
+     * of the three bytes become spaces after the word */
+    for (char *q = lc; (q = memmem(q, len - (size_t)(q - lc), "\xe2\x80\x99", 3)) != NULL;) {
+        memmove(q + 1, q + 3, len - (size_t)(q + 3 - lc));
+        len -= 2;
+        *q = '\'';
+        lc[len] = '\0';
+    }
+    len = dsn_unfold_reply(lc, len);
+    enum dsn_reason found;
+    if (specific) {
+        found = dsn_table_match(lc, len, dsn_specific, sizeof dsn_specific / sizeof dsn_specific[0]);
+    } else {
+        found = dsn_domain_missing(lc, len) ? DSN_REASON_HOSTUNKNOWN : DSN_REASON_UNDEFINED;
+        if (found == DSN_REASON_UNDEFINED)
+            found = dsn_table_match(lc, len, dsn_general, sizeof dsn_general / sizeof dsn_general[0]);
+        if (found == DSN_REASON_UNDEFINED && dsn_glob_search(lc, len, "does not exist"))
+            found = DSN_REASON_USERUNKNOWN;
     }
     free(lc);
     return found;

@@ -1,18 +1,25 @@
 /*
  * dsn-reason.c - from a recipient's status code and words to the effective
- * RFC 3463 status, the SMTP reply code, a reason (sisimai's vocabulary) and
- * whether the failure is hard.
+ * RFC 3463 status, the SMTP reply code, the failed SMTP stage, a reason
+ * (sisimai's vocabulary) and whether the failure is hard.
  *
  * Rules (docs/dsn.md):
  *  - status: a specific code the remote server wrote in the diagnostic
- *    ("550 5.1.1 ...") beats the reporting MTA's Status field; a generic one
- *    (X.0.0) does not, unless the classes disagree and the reply code sides
- *    with the diagnostic.  No code anywhere: inferred from the reason (and
- *    marked status_inferred).
- *  - reason: the wording (dsn-reason-table.c, ordered, first match wins),
- *    else the status code (RFC 3463 subject/detail), else the action.
- *  - hard: the address itself is bad (userunknown, hostunknown, hasmoved,
- *    notaccept) or a permanent failure with no better reason.
+ *    ("550 5.1.1 ...") beats the reporting MTA's Status field; a generic
+ *    Status ("5.0.0") takes any more precise code of the same class; the
+ *    cause behind X.4.7 "delivery time expired" wins over it.  No code
+ *    anywhere: inferred from the reason (status_inferred).
+ *  - reason, first that applies: specific wording (a full mailbox, DMARC,
+ *    spam, ...) > a status code whose meaning is unambiguous (X.1.2, X.2.2,
+ *    X.5.x, ...) > general wording (user unknown, blocked, ...) > any status
+ *    code > the failed SMTP stage (MAIL: rejected sender; CONN/HELO: blocked
+ *    client) > a local program (X-Unix) > the action (delayed: expired).
+ *    Then two refinements: "user unknown" after DATA or with X.2.0/X.2.1 is
+ *    a recipient-side filter (filtered); a host "unknown" with a temporary
+ *    code is a DNS failure (networkerror).
+ *  - hard: the address itself is bad (userunknown, hostunknown, hasmoved) or
+ *    the failure is permanent with no better reason (notaccept, onhold,
+ *    undefined with a 5.x.x status).
  * Pure functions; bounded by DSN_MAX_DIAGNOSTIC.
  */
 #include <ctype.h>
@@ -22,40 +29,45 @@
 
 #include "mail/dsn-private.h"
 
-/* RFC 3463 codes whose meaning is specific enough to name a reason. */
+/* RFC 3463 codes that name a reason; `firm` ones are unambiguous enough to
+ * beat general wording. */
 static const struct {
     const char *code; /* without the class digit: ".1.1" */
     enum dsn_reason reason;
+    bool firm;
 } dsn_status_reasons[] = {
-    {".1.1", DSN_REASON_USERUNKNOWN},   {".1.0", DSN_REASON_USERUNKNOWN},
-    {".1.2", DSN_REASON_HOSTUNKNOWN},   {".1.3", DSN_REASON_USERUNKNOWN},
-    {".1.4", DSN_REASON_FILTERED},      {".1.6", DSN_REASON_HASMOVED},
-    {".1.7", DSN_REASON_REJECTED},      {".1.8", DSN_REASON_REJECTED},
-    {".1.9", DSN_REASON_SYSTEMERROR},   {".1.10", DSN_REASON_NOTACCEPT},
-    {".2.0", DSN_REASON_FILTERED},      {".2.1", DSN_REASON_SUSPEND},
-    {".2.2", DSN_REASON_MAILBOXFULL},   {".2.3", DSN_REASON_EXCEEDLIMIT},
-    {".2.4", DSN_REASON_FILTERED},      {".3.0", DSN_REASON_SYSTEMERROR},
-    {".3.1", DSN_REASON_SYSTEMFULL},    {".3.2", DSN_REASON_NOTACCEPT},
-    {".3.3", DSN_REASON_SYSTEMERROR},   {".3.4", DSN_REASON_MESGTOOBIG},
-    {".3.5", DSN_REASON_SYSTEMERROR},   {".4.0", DSN_REASON_NETWORKERROR},
-    {".4.1", DSN_REASON_EXPIRED},       {".4.2", DSN_REASON_NETWORKERROR},
-    {".4.3", DSN_REASON_SYSTEMERROR},   {".4.4", DSN_REASON_HOSTUNKNOWN},
-    {".4.5", DSN_REASON_SYSTEMFULL},    {".4.6", DSN_REASON_NETWORKERROR},
-    {".4.7", DSN_REASON_EXPIRED},       {".5.3", DSN_REASON_TOOMANYCONN},
-    {".5.4", DSN_REASON_SYNTAXERROR},   {".5.2", DSN_REASON_SYNTAXERROR},
-    {".5.5", DSN_REASON_SYSTEMERROR},   {".6.0", DSN_REASON_CONTENTERROR},
-    {".6.1", DSN_REASON_CONTENTERROR},  {".6.2", DSN_REASON_CONTENTERROR},
-    {".6.3", DSN_REASON_CONTENTERROR},  {".6.5", DSN_REASON_CONTENTERROR},
-    {".6.6", DSN_REASON_CONTENTERROR},  {".7.0", DSN_REASON_SECURITYERROR},
-    {".7.1", DSN_REASON_SECURITYERROR}, {".7.2", DSN_REASON_SECURITYERROR},
-    {".7.4", DSN_REASON_SECURITYERROR}, {".7.5", DSN_REASON_SECURITYERROR},
-    {".7.7", DSN_REASON_SECURITYERROR}, {".7.8", DSN_REASON_AUTHFAILURE},
-    {".7.9", DSN_REASON_SECURITYERROR}, {".7.13", DSN_REASON_SUSPEND},
-    {".7.17", DSN_REASON_HASMOVED},     {".7.18", DSN_REASON_HASMOVED},
-    {".7.20", DSN_REASON_AUTHFAILURE},  {".7.21", DSN_REASON_AUTHFAILURE},
-    {".7.22", DSN_REASON_AUTHFAILURE},  {".7.23", DSN_REASON_AUTHFAILURE},
-    {".7.24", DSN_REASON_AUTHFAILURE},  {".7.25", DSN_REASON_REQUIREPTR},
-    {".7.26", DSN_REASON_AUTHFAILURE},  {".7.27", DSN_REASON_NOTACCEPT},
+    {".1.1", DSN_REASON_USERUNKNOWN, true},    {".1.0", DSN_REASON_USERUNKNOWN, false},
+    {".1.2", DSN_REASON_HOSTUNKNOWN, true},    {".1.3", DSN_REASON_USERUNKNOWN, false},
+    {".1.4", DSN_REASON_FILTERED, false},      {".1.6", DSN_REASON_HASMOVED, true},
+    {".1.7", DSN_REASON_REJECTED, true},       {".1.8", DSN_REASON_REJECTED, true},
+    {".1.9", DSN_REASON_SYSTEMERROR, false},   {".1.10", DSN_REASON_NOTACCEPT, false},
+    {".2.0", DSN_REASON_FILTERED, false},      {".2.1", DSN_REASON_FILTERED, false},
+    {".2.2", DSN_REASON_MAILBOXFULL, true},    {".2.3", DSN_REASON_EXCEEDLIMIT, true},
+    {".2.4", DSN_REASON_FILTERED, false},      {".3.0", DSN_REASON_SYSTEMERROR, false},
+    {".3.1", DSN_REASON_SYSTEMFULL, true},     {".3.2", DSN_REASON_NOTACCEPT, true},
+    {".3.3", DSN_REASON_SYSTEMERROR, false},   {".3.4", DSN_REASON_MESGTOOBIG, true},
+    {".3.5", DSN_REASON_SYSTEMERROR, false},   {".4.0", DSN_REASON_UNDEFINED, false},
+    {".4.1", DSN_REASON_UNDEFINED, false},       {".4.2", DSN_REASON_NETWORKERROR, false},
+    {".4.3", DSN_REASON_SYSTEMERROR, true},    {".4.4", DSN_REASON_HOSTUNKNOWN, false},
+    {".4.5", DSN_REASON_SYSTEMFULL, false},    {".4.6", DSN_REASON_NETWORKERROR, true},
+    {".4.7", DSN_REASON_EXPIRED, false},       {".5.0", DSN_REASON_UNDEFINED, false},
+    {".5.1", DSN_REASON_SYNTAXERROR, true},    {".5.2", DSN_REASON_SYNTAXERROR, true},
+    {".5.3", DSN_REASON_TOOMANYCONN, true},    {".5.4", DSN_REASON_SYNTAXERROR, true},
+    {".5.5", DSN_REASON_SYSTEMERROR, false},   {".6.0", DSN_REASON_CONTENTERROR, true},
+    {".6.1", DSN_REASON_CONTENTERROR, true},   {".6.2", DSN_REASON_CONTENTERROR, true},
+    {".6.3", DSN_REASON_CONTENTERROR, true},   {".6.5", DSN_REASON_CONTENTERROR, true},
+    {".6.6", DSN_REASON_CONTENTERROR, true},   {".6.7", DSN_REASON_CONTENTERROR, true},
+    {".6.8", DSN_REASON_CONTENTERROR, true},   {".6.9", DSN_REASON_CONTENTERROR, true},
+    {".7.0", DSN_REASON_SECURITYERROR, false}, {".7.1", DSN_REASON_SECURITYERROR, false},
+    {".7.2", DSN_REASON_SECURITYERROR, false}, {".7.4", DSN_REASON_SECURITYERROR, false},
+    {".7.5", DSN_REASON_SECURITYERROR, true},  {".7.6", DSN_REASON_SECURITYERROR, false},
+    {".7.7", DSN_REASON_SECURITYERROR, true},  {".7.8", DSN_REASON_AUTHFAILURE, true},
+    {".7.9", DSN_REASON_SECURITYERROR, false}, {".7.13", DSN_REASON_SUSPEND, true},
+    {".7.17", DSN_REASON_HASMOVED, true},      {".7.18", DSN_REASON_HASMOVED, true},
+    {".7.20", DSN_REASON_AUTHFAILURE, true},   {".7.21", DSN_REASON_AUTHFAILURE, true},
+    {".7.22", DSN_REASON_AUTHFAILURE, true},   {".7.23", DSN_REASON_AUTHFAILURE, true},
+    {".7.24", DSN_REASON_AUTHFAILURE, true},   {".7.25", DSN_REASON_REQUIREPTR, true},
+    {".7.26", DSN_REASON_AUTHFAILURE, true},   {".7.27", DSN_REASON_NOTACCEPT, true},
 };
 
 /* The status code a reason stands for when no code was written. */
@@ -117,14 +129,15 @@ dsn_pick_status(struct dsn_recipient *r)
 }
 
 static enum dsn_reason
-dsn_reason_from_status(const char *code)
+dsn_reason_from_status(const char *code, bool firm_only)
 {
     if (!code[0] || code[0] == '2')
         return code[0] == '2' ? DSN_REASON_DELIVERED : DSN_REASON_UNDEFINED;
     const char *rest = code + 1;
     for (size_t i = 0; i < sizeof dsn_status_reasons / sizeof dsn_status_reasons[0]; i++)
         if (strcmp(rest, dsn_status_reasons[i].code) == 0)
-            return dsn_status_reasons[i].reason;
+            return !firm_only || dsn_status_reasons[i].firm ? dsn_status_reasons[i].reason
+                                                            : DSN_REASON_UNDEFINED;
     return DSN_REASON_UNDEFINED;
 }
 
@@ -159,6 +172,56 @@ dsn_reason_hard(const struct dsn_recipient *r)
     }
 }
 
+static bool
+dsn_is_local_program(const struct dsn_recipient *r)
+{
+    if (r->diagnostic_type && strcasecmp(r->diagnostic_type, "x-unix") == 0)
+        return true;
+    const char *a = r->actual_recipient;
+    return a && (strchr(a, '|') || dsn_memcasemem(a, strlen(a), "x-unix"));
+}
+
+/* Domains whose refusals always mean one thing, whatever the language of
+ * the notice: a Google Group refuses posts from non-members. */
+static const struct {
+    const char *suffix;
+    enum dsn_reason reason;
+} dsn_domain_reasons[] = {
+    {"@googlegroups.com", DSN_REASON_REJECTED},
+};
+
+static enum dsn_reason
+dsn_reason_by_domain(const char *rcpt)
+{
+    size_t n = rcpt ? strlen(rcpt) : 0;
+    for (size_t i = 0; i < sizeof dsn_domain_reasons / sizeof dsn_domain_reasons[0]; i++) {
+        size_t k = strlen(dsn_domain_reasons[i].suffix);
+        if (n > k && strcasecmp(rcpt + n - k, dsn_domain_reasons[i].suffix) == 0)
+            return dsn_domain_reasons[i].reason;
+    }
+    return DSN_REASON_UNDEFINED;
+}
+
+/* Without a telling word or code: what the stage and the action say. */
+static enum dsn_reason
+dsn_reason_fallback(const struct dsn_recipient *r)
+{
+    enum dsn_reason d = dsn_reason_by_domain(r->recipient);
+    if (d != DSN_REASON_UNDEFINED)
+        return d;
+    if (dsn_is_local_program(r))
+        return DSN_REASON_MAILERERROR;
+    if (strcmp(r->smtp_command, "MAIL") == 0)
+        return DSN_REASON_REJECTED;
+    if (strcmp(r->smtp_command, "CONN") == 0 || strcmp(r->smtp_command, "HELO") == 0)
+        return DSN_REASON_BLOCKED;
+    if (r->reply_code >= 500 && r->reply_code <= 504)
+        return DSN_REASON_SYNTAXERROR; /* RFC 5321 §4.2.3: command syntax/sequence */
+    if (r->action == DSN_ACTION_DELAYED)
+        return DSN_REASON_EXPIRED;
+    return r->diagnostic ? DSN_REASON_ONHOLD : DSN_REASON_UNDEFINED;
+}
+
 static enum dsn_reason
 dsn_reason_decide(const struct dsn_recipient *r, enum dsn_kind kind)
 {
@@ -172,17 +235,27 @@ dsn_reason_decide(const struct dsn_recipient *r, enum dsn_kind kind)
     if (r->action == DSN_ACTION_EXPANDED)
         return DSN_REASON_EXPANDED;
     const char *d = r->diagnostic ? r->diagnostic : "";
-    enum dsn_reason t = dsn_reason_from_text(d, strlen(d));
-    if (t != DSN_REASON_UNDEFINED)
-        return t;
-    enum dsn_reason s = dsn_reason_from_status(r->status);
-    if (s != DSN_REASON_UNDEFINED)
-        return s;
-    if (r->action == DSN_ACTION_DELAYED)
-        return DSN_REASON_EXPIRED;
-    if (r->diagnostic_type && strcasecmp(r->diagnostic_type, "x-unix") == 0)
-        return DSN_REASON_MAILERERROR;
-    return r->diagnostic ? DSN_REASON_ONHOLD : DSN_REASON_UNDEFINED;
+    size_t dl = strlen(d);
+    enum dsn_reason x = dsn_reason_from_text(d, dl, true);
+    if (x == DSN_REASON_UNDEFINED)
+        x = dsn_reason_from_status(r->status, true);
+    if (x == DSN_REASON_UNDEFINED && dsn_is_local_program(r))
+        x = DSN_REASON_MAILERERROR;
+    if (x == DSN_REASON_UNDEFINED)
+        x = dsn_reason_from_text(d, dl, false);
+    /* a delay is explained by its words or a firm code, not by a vague one */
+    if (x == DSN_REASON_UNDEFINED && r->action != DSN_ACTION_DELAYED)
+        x = dsn_reason_from_status(r->status, false);
+    if (x == DSN_REASON_UNDEFINED)
+        return dsn_reason_fallback(r);
+    /* refinements: "user unknown" said after DATA, when the recipient was
+     * already accepted, is the recipient's filter speaking */
+    if (x == DSN_REASON_USERUNKNOWN && strcmp(r->status + 1, ".1.1") != 0 &&
+        strcmp(r->smtp_command, "DATA") == 0)
+        return DSN_REASON_FILTERED;
+    if (x == DSN_REASON_HOSTUNKNOWN && r->status[0] == '4')
+        return DSN_REASON_NETWORKERROR; /* a domain is not unknown for a while */
+    return x;
 }
 
 void
@@ -190,6 +263,8 @@ dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind)
 {
     const char *d = r->diagnostic ? r->diagnostic : "";
     r->reply_code = dsn_reply_find(d, strlen(d));
+    if (!r->smtp_command[0])
+        dsn_smtp_command(d, strlen(d), r->smtp_command);
     if (kind == DSN_KIND_REPORT || kind == DSN_KIND_BOUNCE)
         dsn_pick_status(r);
     r->reason = dsn_reason_decide(r, kind);
@@ -206,4 +281,69 @@ dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind)
     if (r->reply_code && r->status[0] && r->reply_code / 100 != r->status[0] - '0')
         r->reply_code = 0;
     r->hard = dsn_reason_hard(r);
+}
+
+/* ---- the failed SMTP stage ---- */
+
+static const struct {
+    const char *cue; /* lowercase */
+    const char *command;
+} dsn_command_cues[] = {
+    {"in reply to end of data command", "DATA"},
+    {"in reply to data command", "DATA"},
+    {"after end of data", "DATA"},
+    {"after data", "DATA"},
+    {"our final data", "DATA"},
+    {">>> data", "DATA"},
+    {"in reply to rcpt to command", "RCPT"},
+    {"after rcpt to", "RCPT"},
+    {"our rcpt to", "RCPT"},
+    {"does not like recipient", "RCPT"},
+    {"rcpt to:", "RCPT"},
+    {">>> rcpt to", "RCPT"},
+    {"[rcpt_to]", "RCPT"},
+    {"in reply to mail from command", "MAIL"},
+    {"after mail from", "MAIL"},
+    {"our mail from", "MAIL"},
+    {">>> mail from", "MAIL"},
+    {"[mail_from]", "MAIL"},
+    {"sender was rejected", "MAIL"},
+    {"in reply to helo command", "HELO"},
+    {"in reply to ehlo command", "HELO"},
+    {"after helo", "HELO"},
+    {"after ehlo", "HELO"},
+    {"my name was rejected", "HELO"},
+    {">>> ehlo", "HELO"},
+    {">>> helo", "HELO"},
+    {"after initial connection", "CONN"},
+    {"greeting wait", "CONN"},
+};
+
+bool
+dsn_smtp_command(const char *text, size_t len, char out[8])
+{
+    if (!text || len == 0)
+        return false;
+    if (len > DSN_MAX_DIAGNOSTIC)
+        len = DSN_MAX_DIAGNOSTIC;
+    /* the last stage named is the one that failed (">>> MAIL ... >>> DATA") */
+    const char *best = NULL;
+    const char *bestpos = NULL;
+    for (size_t i = 0; i < sizeof dsn_command_cues / sizeof dsn_command_cues[0]; i++) {
+        const char *p = NULL, *q = text;
+        size_t rest = len;
+        while ((q = dsn_memcasemem(q, rest, dsn_command_cues[i].cue)) != NULL) {
+            p = q;
+            q++;
+            rest = len - (size_t)(q - text);
+        }
+        if (p && (!bestpos || p > bestpos)) {
+            bestpos = p;
+            best = dsn_command_cues[i].command;
+        }
+    }
+    if (!best)
+        return false;
+    snprintf(out, 8, "%s", best);
+    return true;
 }

@@ -280,7 +280,8 @@ dsn_rcpt_field(struct dsn_ctx *ctx, struct dsn_recipient *r, int id, const struc
     case 7:
         dsn_set(&r->will_retry_until, dsn_value(f, DSN_MAX_FIELD));
         break;
-    case 9: /* Postfix: the address before alias expansion is in Final-Recipient */
+    case 9: /* sendmail/Postfix: the local delivery target ("|/usr/bin/procmail") */
+        dsn_set(&r->actual_recipient, dsn_value(f, DSN_MAX_FIELD));
         break;
     default:
         break;

@@ -291,6 +291,30 @@ dsn_add_line(struct strbuf *sb, const char *s, size_t len)
     strbuf_add(sb, s, len);
 }
 
+/* Some words, not just an address or punctuation. */
+static bool
+dsn_has_words(const char *s, size_t len)
+{
+    size_t run = 0;
+    for (size_t i = 0; s && i < len; i++) {
+        run = isalpha((unsigned char)s[i]) || (unsigned char)s[i] >= 0x80 ? run + 1 : 0;
+        if (run >= 4)
+            return true;
+    }
+    return false;
+}
+
+/* Does the text give a reason (a code or telling words)? */
+static bool
+dsn_explains(const char *s, size_t len)
+{
+    if (!dsn_has_words(s, len))
+        return false;
+    char st[16];
+    return dsn_status_find(s, len, st) || dsn_reason_from_text(s, len, true) != DSN_REASON_UNDEFINED ||
+           dsn_reason_from_text(s, len, false) != DSN_REASON_UNDEFINED;
+}
+
 static bool
 dsn_has_code(const char *s, size_t len)
 {
@@ -300,6 +324,42 @@ dsn_has_code(const char *s, size_t len)
 
 /* The lines that belong to the candidate: rest of its line, then the lines
  * below up to a blank line or the next recipient. */
+static bool dsn_line_separator(const struct dsn_reader *rd, size_t li);
+
+/* Up to 3 lines above `line` in its paragraph ("Failure Reasons:\n\nnot in
+ * the directory\na@b"), when nothing follows the address. */
+static void
+dsn_para_before(const struct dsn_reader *rd, size_t line, struct strbuf *sb)
+{
+    size_t first = line;
+    while (first > 0 && line - first < 3 && !dsn_line_blank(rd, first - 1) &&
+           !dsn_line_separator(rd, first - 1) && !dsn_line_is_cand(rd, first - 1, 1))
+        first--;
+    for (size_t li = first; li < line; li++)
+        dsn_add_line(sb, rd->text + rd->lines[li].start, rd->lines[li].end - rd->lines[li].start);
+}
+
+/* "----- Transcript of session follows -----", "=========": a separator. */
+static bool
+dsn_line_separator(const struct dsn_reader *rd, size_t li)
+{
+    const char *t = rd->text + rd->lines[li].start;
+    size_t tl = rd->lines[li].end - rd->lines[li].start;
+    dsn_trim(&t, &tl);
+    if (tl >= 3 && strspn(t, "-=*_~# ") >= tl)
+        return true;
+    return tl >= 8 && strncmp(t, "---", 3) == 0 && strncmp(t + tl - 3, "---", 3) == 0;
+}
+
+static bool
+dsn_ends_with_colon(const struct strbuf *sb)
+{
+    return sb->len > 0 && sb->buf[sb->len - 1] == ':';
+}
+
+/* The lines that belong to the candidate: rest of its line, then the lines
+ * below up to a blank line or the next recipient.  A blank line right after
+ * the address or after an introducing "...reason:" line is skipped. */
 static void
 dsn_diag_block(const struct dsn_reader *rd, const struct dsn_cand *c, int rank, struct strbuf *sb)
 {
@@ -307,13 +367,23 @@ dsn_diag_block(const struct dsn_reader *rd, const struct dsn_cand *c, int rank, 
     size_t rest = c->pos + c->len;
     while (rest < ln->end && strchr(">\":.; ", rd->text[rest]))
         rest++;
+    if (c->rank < 3) /* in a sentence: "Unknown user: a@b", "Your message to a@b failed" */
+        rest = ln->start;
     dsn_add_line(sb, rd->text + rest, ln->end - rest);
+    if (sb->len == 0)
+        dsn_para_before(rd, c->line, sb); /* the reason heads the paragraph */
     size_t li = c->line + 1;
-    if (li < rd->nlines && dsn_line_blank(rd, li) && sb->len == 0)
-        li++; /* "addr\n\n   reason" */
     for (size_t n = 0; li < rd->nlines && n < DSN_DIAG_LINES; li++, n++) {
-        if (dsn_line_blank(rd, li) || dsn_line_is_cand(rd, li, rank))
+        if (dsn_line_is_cand(rd, li, rank))
             break;
+        if (dsn_line_separator(rd, li))
+            continue;
+        if (dsn_line_blank(rd, li)) {
+            /* skip a blank line after the address or its introducing line */
+            if (sb->len == 0 || dsn_ends_with_colon(sb) || li == c->line + 1)
+                continue;
+            break;
+        }
         dsn_add_line(sb, rd->text + rd->lines[li].start, rd->lines[li].end - rd->lines[li].start);
     }
 }
@@ -330,25 +400,37 @@ dsn_code_line(const struct dsn_reader *rd, size_t from, size_t to)
     return SIZE_MAX;
 }
 
+/* Another line naming addr: with an SMTP code if `coded`. */
+static size_t
+dsn_addr_line(const struct dsn_reader *rd, const char *addr, size_t skip, bool coded)
+{
+    for (size_t li = 0; addr && *addr && li < rd->nlines; li++) {
+        const struct dsn_line *ln = &rd->lines[li];
+        const char *t = rd->text + ln->start;
+        size_t tl = ln->end - ln->start;
+        if (li != skip && !dsn_header_line(t, tl) && dsn_memcasemem(t, tl, addr) &&
+            (!coded || dsn_has_code(t, tl)))
+            return li;
+    }
+    return SIZE_MAX;
+}
+
 /* No code near the address: a line elsewhere naming it with a code, else
  * (when `only` one recipient is named) the first line with a code after the
- * address, else before it; that line and the lines continuing it. */
+ * address, else before it, else any other line naming it; that line and the
+ * lines continuing it. */
 static void
 dsn_diag_search(const struct dsn_reader *rd, const char *addr, size_t line, bool only,
                 struct strbuf *sb)
 {
-    size_t found = SIZE_MAX;
-    for (size_t li = 0; addr && *addr && li < rd->nlines && found == SIZE_MAX; li++) {
-        const struct dsn_line *ln = &rd->lines[li];
-        if (li != line && dsn_memcasemem(rd->text + ln->start, ln->end - ln->start, addr) &&
-            dsn_has_code(rd->text + ln->start, ln->end - ln->start))
-            found = li;
-    }
+    size_t found = dsn_addr_line(rd, addr, line, true);
     if (found == SIZE_MAX && only) {
         found = dsn_code_line(rd, line + 1, rd->nlines);
         if (found == SIZE_MAX)
             found = dsn_code_line(rd, 0, line);
     }
+    if (found == SIZE_MAX)
+        found = dsn_addr_line(rd, addr, line, false);
     for (size_t li = found, n = 0; li < rd->nlines && n < 6; li++, n++) {
         if (dsn_line_blank(rd, li))
             break;
@@ -390,6 +472,8 @@ dsn_reader_emit(struct dsn_reader *rd, int rank, bool delayed)
         dsn_diag_block(rd, c, rank, &sb);
         if (!dsn_has_code(sb.buf ? sb.buf : "", sb.len))
             dsn_diag_search(rd, r->recipient, c->line, distinct == 1, &sb);
+        if (!dsn_explains(sb.buf, sb.len))
+            dsn_text_summary(rd->ctx, &sb);
         r->diagnostic = dsn_strclean(sb.buf, sb.len, DSN_MAX_DIAGNOSTIC, true);
         r->remote_mta = dsn_remote_host(r->diagnostic);
         strbuf_free(&sb);
@@ -468,6 +552,8 @@ dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr)
     }
     if (!dsn_has_code(sb.buf ? sb.buf : "", sb.len))
         dsn_diag_search(&rd, addr, li, li != SIZE_MAX || ctx->rep->nrcpts <= 1, &sb);
+    if (!dsn_explains(sb.buf, sb.len) && ctx->rep->kind == DSN_KIND_BOUNCE)
+        dsn_text_summary(ctx, &sb);
     char *out = dsn_strclean(sb.buf, sb.len, DSN_MAX_DIAGNOSTIC, true);
     strbuf_free(&sb);
     free(rd.cands);

@@ -110,6 +110,9 @@ static const char *const dsn_body_phrases[] = {
     "mailbox is full",
     "quota exceeded",
     "over quota",
+    "not delivered within",
+    "no valid recipients",
+    "may not exist",
 };
 
 /* Bounce wording in a Subject (lowercase). */
@@ -441,6 +444,43 @@ dsn_text_parse(struct dsn_ctx *ctx, const char *style)
     return rep->nrcpts;
 }
 
+/* The first paragraph of the notice with bounce wording in it ("Your message
+ * was not delivered within 2 days.  Remote host is not responding."), for a
+ * recipient the text says nothing else about. */
+void
+dsn_text_summary(struct dsn_ctx *ctx, struct strbuf *sb)
+{
+    const char *t = ctx->notice;
+    size_t len = ctx->notice_end;
+    for (size_t pos = 0, next; t && pos < len; pos = next) {
+        size_t start = pos, end = pos;
+        /* one paragraph: up to a blank line */
+        for (next = pos; next < len;) {
+            size_t e = dsn_line_end(t, len, next, &next);
+            const char *l = t + end;
+            size_t ll = e - end;
+            dsn_trim(&l, &ll);
+            if (ll == 0 && e > start)
+                break;
+            end = e;
+            if (next <= e)
+                break;
+        }
+        if (end <= start)
+            continue;
+        char *lc = dsn_lower_dup(t + start, end - start);
+        bool hit = dsn_phrase_any(lc, end - start, dsn_body_phrases,
+                                  sizeof dsn_body_phrases / sizeof dsn_body_phrases[0]);
+        free(lc);
+        if (hit) {
+            if (sb->len)
+                strbuf_addc(sb, ' ');
+            strbuf_add(sb, t + start, end - start < 1024 ? end - start : 1024);
+            return;
+        }
+    }
+}
+
 /* Every address of a header value as a recipient (ARF without
  * Original-Rcpt-To, bounces whose text names nobody). */
 static void
@@ -456,14 +496,25 @@ dsn_rcpts_from(struct dsn_ctx *ctx, const char *value, size_t max)
     }
 }
 
+/* The notice's words about each recipient: the diagnostic when the report
+ * has none, and the failed SMTP stage ("in reply to end of DATA command")
+ * that reports often leave out of Diagnostic-Code.  Bounded: the notice is
+ * read for the first DSN_ENRICH_MAX recipients only. */
+#define DSN_ENRICH_MAX 64
+
 static void
 dsn_enrich_report(struct dsn_ctx *ctx)
 {
-    for (size_t i = 0; i < ctx->rep->nrcpts; i++) {
+    for (size_t i = 0; i < ctx->rep->nrcpts && i < DSN_ENRICH_MAX && ctx->notice; i++) {
         struct dsn_recipient *r = &ctx->rep->rcpts[i];
         const char *a = r->final_recipient ? r->final_recipient : r->original_recipient;
-        if (!r->diagnostic && a)
-            r->diagnostic = dsn_text_diag_for(ctx, a);
+        char *block = a ? dsn_text_diag_for(ctx, a) : NULL;
+        if (block && !r->smtp_command[0])
+            dsn_smtp_command(block, strlen(block), r->smtp_command);
+        if (!r->diagnostic)
+            r->diagnostic = block;
+        else
+            free(block);
     }
 }
 

@@ -149,6 +149,7 @@ dsn_rcpt_clear(struct dsn_recipient *r)
     free(r->diagnostic);
     free(r->last_attempt_date);
     free(r->will_retry_until);
+    free(r->actual_recipient);
 }
 
 void

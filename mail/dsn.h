@@ -120,6 +120,9 @@ struct dsn_recipient {
     char *diagnostic;      /* Diagnostic-Code text / the bounce's words, verbatim-ish */
     char *last_attempt_date;
     char *will_retry_until;
+    char *actual_recipient; /* X-Actual-Recipient (sendmail, Postfix): "|/usr/bin/procmail" */
+    char smtp_command[8];   /* the SMTP stage that failed: "CONN", "HELO", "MAIL", "RCPT",
+                               "DATA", or "" if not said */
     enum dsn_reason reason;
     bool hard; /* retrying the same message to this address will not help */
 };
