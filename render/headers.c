@@ -54,10 +54,11 @@ render_header(struct rdoc *doc, const struct mail_header *h, const struct render
     render_line_init(&ln);
     render_line_add(&ln, RSTYLE_HDR_NAME, h->name, strlen(h->name), opts->tab_width);
     render_line_add_safe(&ln, RSTYLE_HDR_NAME, b > a ? ": " : ":", b > a ? 2 : 1);
-    size_t name_w = ln.width;
+    size_t name_w = ln.width, name_len = ln.text.len;
     render_line_add(&ln, render_header_style(h->name), v + a, b - a, opts->tab_width);
 
     render_wrap_init(&w, doc, opts);
+    w.hang = name_len;
     w.cont = indent;
     w.cont_len = name_w <= doc->width / 4 && name_w < sizeof indent ? name_w : 4;
     render_wrap(doc, &ln, &w);

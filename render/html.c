@@ -28,6 +28,7 @@ struct render_html {
     struct strbuf *out;
     size_t max_out;
     unsigned quote, pre, list;
+    unsigned line_quote;       /* quote depth of the last text line */
     unsigned breaks;           /* line breaks owed before the next text */
     bool space;                /* collapsed white space owed before the next text */
     bool bol;                  /* at the start of an output line */
@@ -48,10 +49,12 @@ render_html_alnum(unsigned char c)
     return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'z');
 }
 
+/* A blank line between two quote depths belongs to the shallower one. */
 static void
 render_html_prefix(struct render_html *h, bool blank)
 {
-    unsigned q = h->quote < RENDER_HTML_MAX_QUOTE ? h->quote : RENDER_HTML_MAX_QUOTE;
+    unsigned q = blank && h->line_quote < h->quote ? h->line_quote : h->quote;
+    q = q < RENDER_HTML_MAX_QUOTE ? q : RENDER_HTML_MAX_QUOTE;
     for (unsigned i = 0; i < q; i++)
         strbuf_add(h->out, blank && i + 1 == q ? ">" : "> ", blank && i + 1 == q ? 1 : 2);
 }
@@ -82,6 +85,7 @@ render_html_begin(struct render_html *h)
     }
     h->bullet = h->space = h->bol = false;
     h->started = true;
+    h->line_quote = h->quote;
 }
 
 static void

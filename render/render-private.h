@@ -74,6 +74,7 @@ struct render_wrap {
     size_t width;
     bool wrap;        /* false: cut at width, the rest of the line is lost */
     bool smart;       /* break at spaces; else at the last column */
+    size_t hang;      /* first line: no break within these leading bytes */
     const char *cont; /* safe prefix for continuation lines, or NULL */
     size_t cont_len;
     enum rstyle cont_style;

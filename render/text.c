@@ -48,6 +48,7 @@ render_text_emit(struct render_text_state *st, unsigned depth, const char *prefi
     render_line_add(&st->line, style, body, len, tab);
     render_line_mark_urls(&st->line);
     render_wrap_init(&w, st->doc, st->opts);
+    w.hang = st->line.text.len < plen ? st->line.text.len : plen; /* bytes of the prefix */
     if (depth > 0 && utf8_is_safe(prefix, plen)) {
         w.cont = prefix;
         w.cont_len = plen;

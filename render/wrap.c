@@ -56,29 +56,68 @@ render_wrap_emit(struct rdoc *doc, const struct render_line *in, struct render_w
     rdoc_push(doc, strbuf_str(&ln->text), ln->text.len, ln->spans, ln->nspans, ln->width);
 }
 
-/* Where to end the piece starting at pos that fits up to brk, and where the
- * next one starts.  Breaks after the last space with text before it. */
-static size_t
-render_wrap_break(const char *t, size_t len, size_t pos, size_t brk, bool smart, size_t *next)
+/* Simple kinsoku (JIS X 4051): no line starts with closing punctuation and
+ * none ends with an opening bracket. */
+static bool
+render_wrap_no_break_before(uint32_t cp)
 {
+    static const uint32_t closing[] = {0x3001, 0x3002, 0xFF0C, 0xFF0E, 0xFF09, 0x300D,
+                                       0x300F, 0x3011, 0x3009, 0x300B, 0x3015, 0xFF01,
+                                       0xFF1F, 0xFF1A, 0xFF1B, 0x30FC, 0x30FB};
+    for (size_t i = 0; i < sizeof closing / sizeof closing[0]; i++)
+        if (cp == closing[i])
+            return true;
+    return false;
+}
+
+static bool
+render_wrap_no_break_after(uint32_t cp)
+{
+    return cp == 0x300C || cp == 0x300E || cp == 0xFF08 || cp == 0x3010 || cp == 0x3008 ||
+           cp == 0x300A || cp == 0x3014;
+}
+
+/* Where the piece starting at pos that fits up to brk should end: after
+ * its last space (the spaces are dropped) or between two characters of
+ * which one is wide (CJK text has no spaces; roughly UAX #14's ID class),
+ * but never within the first `hang` bytes (a quote prefix or header name
+ * alone on a line); failing that, at brk (a hard break).  *next is where
+ * the next piece starts (the caller skips spaces there). */
+static size_t
+render_wrap_break(const char *t, size_t len, size_t pos, size_t brk, size_t hang, bool smart,
+                  size_t *next)
+{
+    size_t best = 0, best_next = brk, i = pos;
+    bool prev_wide = false;
+    uint32_t prev = 0;
+
     *next = brk;
     if (brk >= len || !smart)
         return brk;
-    size_t j = brk;
-    if (t[brk] != ' ') {
-        while (j > pos && t[j - 1] != ' ')
-            j--;
-        if (j == pos)
-            return brk; /* one long word: hard break */
-        *next = j;
-        j--;
+    while (i <= brk && i < len) {
+        uint32_t cp;
+        size_t n = utf8_decode(t + i, len - i, &cp);
+        int w = utf8_cp_width(cp);
+        bool ok =
+            cp == ' ' || (w > 0 && (w == 2 || prev_wide) && !render_wrap_no_break_before(cp) &&
+                          !render_wrap_no_break_after(prev));
+        size_t end = i;
+        while (ok && end > pos && t[end - 1] == ' ')
+            end--;
+        if (ok && end > pos + hang) {
+            best = end;
+            best_next = i;
+        }
+        if (w > 0) {
+            prev_wide = w == 2; /* a combining mark keeps its base's class */
+            prev = cp;
+        }
+        i += n;
     }
-    while (j > pos && t[j - 1] == ' ')
-        j--;
-    if (j > pos)
-        return j;
-    *next = brk; /* only spaces before the break: cut the word instead */
-    return brk;
+    if (best == 0)
+        return brk;
+    *next = best_next;
+    return best;
 }
 
 void
@@ -104,7 +143,8 @@ render_wrap(struct rdoc *doc, const struct render_line *ln, const struct render_
             uint32_t cp; /* cannot happen with avail >= 5; never loop forever */
             fit = utf8_decode(t + pos, len - pos, &cp);
         }
-        size_t end = render_wrap_break(t, len, pos, pos + fit, w->smart, &next);
+        size_t end =
+            render_wrap_break(t, len, pos, pos + fit, first ? w->hang : 0, w->smart, &next);
         render_wrap_emit(doc, ln, &o, pos, end, first ? NULL : w->cont, first ? 0 : clen,
                          w->cont_style);
         if (!w->wrap)

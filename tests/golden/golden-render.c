@@ -5,7 +5,8 @@
  * instead (review them like code).  Also asserts the rdoc invariants: every
  * line safe, no wider than N, width field true, spans covering the text.
  *
- * usage: golden-render [--all-headers] [--prefer-html] EML PREFIX WIDTH...
+ * usage: golden-render EML PREFIX WIDTH... [--all-headers] [--prefer-html]
+ * (options anywhere)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,24 +137,36 @@ main(int argc, char **argv)
 
     utf8_locale_init();
     render_opts_default(&opts);
-    for (; i < argc && argv[i][0] == '-'; i++) {
+    const char *pos[64];
+    int npos = 0;
+    for (; i < argc; i++) {
         if (strcmp(argv[i], "--all-headers") == 0)
             opts.headers_mode = RENDER_HEADERS_ALL;
         else if (strcmp(argv[i], "--prefer-html") == 0)
             opts.prefer_html = true;
+        else if (argv[i][0] == '-' || npos == 64)
+            return fprintf(stderr, "golden-render: bad argument %s\n", argv[i]), 2;
+        else
+            pos[npos++] = argv[i];
     }
-    if (argc - i < 3) {
+    if (npos < 3) {
         fprintf(stderr, "usage: golden-render [--all-headers] [--prefer-html] EML PREFIX W...\n");
         return 2;
     }
-    struct mail_message *msg = mail_message_load(argv[i], &err);
+    struct mail_message *msg = mail_message_load(pos[0], &err);
     if (msg == NULL) {
-        fprintf(stderr, "%s: %s\n", argv[i], err.what);
+        fprintf(stderr, "%s: %s\n", pos[0], err.what);
         return 1;
     }
-    for (int k = i + 2; k < argc; k++)
-        rc |= golden_case(msg, &opts, argv[i + 1], (size_t)atoi(argv[k]),
-                          update && strcmp(update, "1") == 0);
+    for (int k = 2; k < npos; k++) {
+        int w = atoi(pos[k]);
+        if (w < 10) {
+            fprintf(stderr, "golden-render: bad width %s\n", pos[k]);
+            rc = 1;
+            continue;
+        }
+        rc |= golden_case(msg, &opts, pos[1], (size_t)w, update && strcmp(update, "1") == 0);
+    }
     mail_message_free(msg);
     return rc;
 }

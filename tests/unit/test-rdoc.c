@@ -519,7 +519,7 @@ test_html_blocks(void **state)
                 "* a\n* b\n  * c\nafter\n");
     assert_html("<table><tr><td>a</td><td>b</td></tr><tr><td>c</td></tr></table>", "a b\nc\n");
     assert_html("<blockquote>quoted<blockquote>deeper</blockquote></blockquote>back",
-                "> quoted\n> >\n> > deeper\n\nback\n");
+                "> quoted\n>\n> > deeper\n\nback\n");
     assert_html("<pre>  two  spaces\n\tand a tab</pre>", "  two  spaces\n\tand a tab\n");
     assert_html("a<br><br>b", "a\n\nb\n");
 }
