@@ -33,6 +33,9 @@ struct dsn_ctx {
     const struct mail_part *mdn_part;    /* message/(global-)disposition-notification */
     const struct mail_part *arf_part;    /* message/feedback-report */
     const struct mail_part *orig_part;   /* message/rfc822, message/global, text/rfc822-headers */
+    /* a report inside orig_part (a gateway forwarding a bounce as an attachment) */
+    const struct mail_part *inner_status; /* its message/delivery-status */
+    const struct mail_part *inner_orig;   /* the message that report returns */
     const struct mail_part *text_part;   /* first text/plain outside the original */
     const struct mail_part *html_part;   /* first text/html outside the original */
     size_t nparts;
@@ -114,6 +117,10 @@ bool dsn_rfc3464_in_text(struct dsn_ctx *ctx, const char *text, size_t len);
 void dsn_mdn_parse(struct dsn_ctx *ctx, const char *body, size_t len);
 /* message/feedback-report (RFC 5965 §3). */
 void dsn_arf_parse(struct dsn_ctx *ctx, const char *body, size_t len);
+
+/* ---- dsn-json.c ---- */
+/* Amazon SES event notifications (JSON in the body): true if recognised. */
+bool dsn_json_parse(struct dsn_ctx *ctx);
 
 /* ---- dsn-html.c ---- */
 /* Text of an HTML notice (tags dropped, blocks as lines); owned. */

@@ -183,6 +183,24 @@ dsn_is(const struct mail_part *p, const char *type, const char *subtype)
            strcmp(p->subtype, subtype) == 0;
 }
 
+/* A delivery-status part inside a returned message (depth-first, bounded),
+ * and the message that inner report returns. */
+static void
+dsn_walk_inner(struct dsn_ctx *ctx, const struct mail_part *p, unsigned budget)
+{
+    if (!p || budget == 0 || p->depth > MAIL_MAX_MIME_DEPTH)
+        return;
+    const char *sub = p->subtype ? p->subtype : "";
+    if (!ctx->inner_status &&
+        (strcmp(sub, "delivery-status") == 0 || strcmp(sub, "global-delivery-status") == 0))
+        ctx->inner_status = p;
+    else if (ctx->inner_status && !ctx->inner_orig &&
+             (dsn_is(p, "message", "rfc822") || strcmp(sub, "rfc822-headers") == 0))
+        ctx->inner_orig = p;
+    for (size_t i = 0; i < p->nchildren && i < 64; i++)
+        dsn_walk_inner(ctx, p->children[i], budget - 1);
+}
+
 /* Pick the parts that matter.  Parts inside a returned message are not
  * looked into: a bounce of a bounce must not be read as the inner report. */
 static void
@@ -213,8 +231,11 @@ dsn_walk(struct dsn_ctx *ctx, const struct mail_part *p)
     if (dsn_is(p, "message", "rfc822") || dsn_is(p, "message", "global") ||
         strcmp(sub, "rfc822-headers") == 0 || strcmp(sub, "global-headers") == 0 ||
         dsn_is(p, "text", "rfc822")) {
-        if (!ctx->orig_part)
+        if (!ctx->orig_part) {
             ctx->orig_part = p;
+            for (size_t i = 0; i < p->nchildren; i++)
+                dsn_walk_inner(ctx, p->children[i], 8);
+        }
         return;
     }
     if (p->type && strcmp(p->type, "multipart") == 0) {
@@ -263,6 +284,24 @@ dsn_load_notice(struct dsn_ctx *ctx)
     }
     ctx->notice = t;
     ctx->notice_len = t ? n : 0;
+}
+
+/* A bounce whose only report is inside the message it returns: a gateway
+ * forwarded the real DSN as an attachment (docs/violations.md). */
+static void
+dsn_structured_inner(struct dsn_ctx *ctx)
+{
+    size_t n = 0;
+    char *body = dsn_part_bytes(ctx->inner_status, false, MAIL_MAX_MESSAGE_SIZE, &n);
+    size_t found = body ? dsn_rfc3464_parse(ctx, body, n) : 0;
+    free(body);
+    if (found == 0)
+        return;
+    ctx->rep->kind = DSN_KIND_REPORT;
+    ctx->rep->source = "rfc3464";
+    ctx->rep->confidence = DSN_CONFIDENCE_MEDIUM;
+    ctx->orig_part = ctx->inner_orig;
+    dsn_note(ctx, "the report is inside the returned message (forwarded by a gateway)");
 }
 
 static void
@@ -361,9 +400,13 @@ dsn_analyze(const struct mail_message *msg)
         dsn_structured(&ctx);
     if (rep->kind == DSN_KIND_NONE)
         dsn_other_reports(&ctx);
+    if (rep->kind == DSN_KIND_NONE && ctx.notice)
+        dsn_json_parse(&ctx);
     if (rep->kind == DSN_KIND_NONE) {
         const char *style = dsn_text_detect(&ctx);
-        if (style) {
+        if (style && ctx.inner_status)
+            dsn_structured_inner(&ctx);
+        if (style && rep->kind == DSN_KIND_NONE) {
             rep->kind = DSN_KIND_BOUNCE;
             dsn_original_extract(&ctx); /* its From is not a recipient */
             dsn_text_parse(&ctx, style);

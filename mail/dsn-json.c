@@ -1,0 +1,233 @@
+/*
+ * dsn-json.c - Amazon SES event notifications delivered by e-mail (SNS): a
+ * JSON document in the body whose "notificationType" is Bounce, Delivery or
+ * Complaint, with per-recipient emailAddress/action/status/diagnosticCode.
+ * The document is often a JSON string inside another JSON object, so one
+ * level of backslash escaping is undone first.
+ *
+ * Not a JSON parser: it finds keys and reads string values and arrays of
+ * objects, bounded by the text; anything odd just yields fewer fields.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mail/base/strbuf.h"
+#include "mail/base/utf8.h"
+#include "mail/base/xalloc.h"
+#include "mail/dsn-private.h"
+
+struct dsn_span {
+    const char *p, *end;
+};
+
+/* Undo one level of escaping when the document is itself a JSON string. */
+static char *
+dsn_json_flatten(const char *s, size_t len)
+{
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_grow(&sb, len);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] == '\\' && i + 1 < len && (s[i + 1] == '"' || s[i + 1] == '\\' || s[i + 1] == '/')) {
+            strbuf_addc(&sb, s[++i]);
+            continue;
+        }
+        strbuf_addc(&sb, s[i]);
+    }
+    return strbuf_detach(&sb, NULL);
+}
+
+/* Just after `"key"` and its colon, or NULL. */
+static const char *
+dsn_json_key(struct dsn_span sp, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *p = sp.p; p && p + kl + 2 < sp.end; p++) {
+        p = memchr(p, '"', (size_t)(sp.end - p));
+        if (!p || p + kl + 2 >= sp.end)
+            return NULL;
+        if (memcmp(p + 1, key, kl) != 0 || p[kl + 1] != '"')
+            continue;
+        const char *q = p + kl + 2;
+        while (q < sp.end && isspace((unsigned char)*q))
+            q++;
+        if (q < sp.end && *q == ':') {
+            q++;
+            while (q < sp.end && isspace((unsigned char)*q))
+                q++;
+            return q;
+        }
+    }
+    return NULL;
+}
+
+/* A string value at p (owned, UTF-8), or NULL. */
+static char *
+dsn_json_string(const char *p, const char *end)
+{
+    if (!p || p >= end || *p != '"')
+        return NULL;
+    struct strbuf sb = STRBUF_INIT;
+    for (p++; p < end && *p != '"' && sb.len < DSN_MAX_DIAGNOSTIC; p++) {
+        if (*p != '\\' || p + 1 >= end) {
+            strbuf_addc(&sb, *p);
+            continue;
+        }
+        p++;
+        if (*p == 'u' && p + 4 < end) {
+            char hex[5] = {p[1], p[2], p[3], p[4], 0};
+            utf8_encode(&sb, (uint32_t)strtoul(hex, NULL, 16));
+            p += 4;
+        } else {
+            strbuf_addc(&sb, *p == 'n' ? ' ' : *p == 't' ? ' ' : *p);
+        }
+    }
+    char *raw = strbuf_detach(&sb, NULL);
+    char *clean = dsn_strclean(raw, strlen(raw), DSN_MAX_DIAGNOSTIC, true);
+    free(raw);
+    return clean;
+}
+
+static char *
+dsn_json_get(struct dsn_span sp, const char *key)
+{
+    return dsn_json_string(dsn_json_key(sp, key), sp.end);
+}
+
+/* The bracketed value ('[' or '{') at p, up to its matching close. */
+static struct dsn_span
+dsn_json_block(const char *p, const char *end)
+{
+    struct dsn_span none = {NULL, NULL};
+    if (!p || p >= end || (*p != '[' && *p != '{'))
+        return none;
+    int depth = 0;
+    bool str = false;
+    for (const char *q = p; q < end; q++) {
+        if (str) {
+            if (*q == '\\')
+                q++;
+            else if (*q == '"')
+                str = false;
+            continue;
+        }
+        if (*q == '"')
+            str = true;
+        else if (*q == '[' || *q == '{')
+            depth++;
+        else if ((*q == ']' || *q == '}') && --depth == 0)
+            return (struct dsn_span){p + 1, q};
+        if (depth > 64)
+            return none;
+    }
+    return none;
+}
+
+/* Each object of an array of recipient objects. */
+static void
+dsn_json_recipients(struct dsn_ctx *ctx, struct dsn_span arr, enum dsn_action action)
+{
+    for (const char *p = arr.p; p && p < arr.end;) {
+        p = memchr(p, '{', (size_t)(arr.end - p));
+        struct dsn_span obj = dsn_json_block(p, arr.end);
+        if (!obj.p)
+            return;
+        struct dsn_recipient *r = dsn_rcpt_add(ctx);
+        if (!r)
+            return;
+        r->final_recipient = dsn_json_get(obj, "emailAddress");
+        char *a = dsn_json_get(obj, "action");
+        r->action = a ? dsn_action_parse(a) : action;
+        free(a);
+        char *st = dsn_json_get(obj, "status");
+        if (st)
+            dsn_status_parse(st, r->status_field);
+        free(st);
+        r->diagnostic = dsn_json_get(obj, "diagnosticCode");
+        p = obj.end + 1;
+    }
+}
+
+/* Delivery: "recipients":["a@b", ...] with one "smtpResponse". */
+static void
+dsn_json_delivered(struct dsn_ctx *ctx, struct dsn_span doc)
+{
+    struct dsn_span arr = dsn_json_block(dsn_json_key(doc, "recipients"), doc.end);
+    for (const char *p = arr.p; p && p < arr.end;) {
+        p = memchr(p, '"', (size_t)(arr.end - p));
+        if (!p)
+            return;
+        char *a = dsn_json_string(p, arr.end);
+        struct dsn_recipient *r = a ? dsn_rcpt_add(ctx) : NULL;
+        if (!r) {
+            free(a);
+            return;
+        }
+        r->final_recipient = a;
+        r->action = DSN_ACTION_DELIVERED;
+        r->diagnostic = dsn_json_get(doc, "smtpResponse");
+        const char *close = memchr(p + 1, '"', (size_t)(arr.end - p - 1));
+        p = close ? close + 1 : arr.end;
+    }
+}
+
+/* The original's Message-ID from "headers":[{"name":"Message-ID","value":...}]. */
+static void
+dsn_json_original(struct dsn_ctx *ctx, struct dsn_span doc)
+{
+    const char *m = memmem(doc.p, (size_t)(doc.end - doc.p), "\"Message-ID\"", 12);
+    if (!m)
+        m = memmem(doc.p, (size_t)(doc.end - doc.p), "\"Message-Id\"", 12);
+    struct dsn_original *o = &ctx->rep->original;
+    if (m && !o->message_id) {
+        char *v = dsn_json_get((struct dsn_span){m, doc.end}, "value");
+        if (v) {
+            char *id = dsn_addr_clean(v, NULL);
+            o->message_id = id;
+            free(v);
+        }
+    }
+    if (!o->subject)
+        o->subject = dsn_json_get(doc, "subject");
+}
+
+bool
+dsn_json_parse(struct dsn_ctx *ctx)
+{
+    const char *k = dsn_memcasemem(ctx->notice, ctx->notice_len, "notificationType");
+    if (!k)
+        return false;
+    char *flat = dsn_json_flatten(ctx->notice, ctx->notice_len);
+    struct dsn_span doc = {flat, flat + strlen(flat)};
+    char *type = dsn_json_get(doc, "notificationType");
+    struct dsn_report *rep = ctx->rep;
+    if (type && strcmp(type, "Bounce") == 0) {
+        rep->kind = DSN_KIND_REPORT;
+        dsn_json_recipients(ctx, dsn_json_block(dsn_json_key(doc, "bouncedRecipients"), doc.end),
+                            DSN_ACTION_FAILED);
+    } else if (type && strcmp(type, "Delivery") == 0) {
+        rep->kind = DSN_KIND_REPORT;
+        dsn_json_delivered(ctx, doc);
+    } else if (type && strcmp(type, "Complaint") == 0) {
+        rep->kind = DSN_KIND_FEEDBACK;
+        rep->feedback_type = dsn_json_get(doc, "complaintFeedbackType");
+        dsn_json_recipients(ctx, dsn_json_block(dsn_json_key(doc, "complainedRecipients"), doc.end),
+                            DSN_ACTION_UNKNOWN);
+    }
+    if (rep->kind != DSN_KIND_NONE) {
+        rep->source = "json:amazonses";
+        rep->confidence = DSN_CONFIDENCE_HIGH;
+        char *mta = dsn_json_get(doc, "reportingMTA");
+        if (mta) {
+            char *semi = strchr(mta, ';');
+            rep->reporting_mta = dsn_strclean(semi ? semi + 1 : mta, strlen(semi ? semi + 1 : mta),
+                                              DSN_MAX_FIELD, true);
+            free(mta);
+        }
+        dsn_json_original(ctx, doc); /* ids only: the message itself does not come back */
+    }
+    free(type);
+    free(flat);
+    return rep->kind != DSN_KIND_NONE;
+}
