@@ -119,6 +119,8 @@ static const struct dsn_reason_phrase dsn_specific[] = {
     {R(HASMOVED), "has moved"},
     {R(HASMOVED), "no longer on server"},
     {R(HASMOVED), "not our customer"},
+    {R(SECURITYERROR), "turn on smtp authentication"},
+    {R(SECURITYERROR), "without authentication"},
     /* relaying */
     {R(NORELAYING), "relay access denied"},
     {R(NORELAYING), "relaying denied"},
@@ -320,6 +322,10 @@ static const struct dsn_reason_phrase dsn_general[] = {
     {R(USERUNKNOWN), "utilisateur inconnu"},
     {R(USERUNKNOWN), "unbekannt"},
     {R(USERUNKNOWN), "recipientnotfound"},
+    {R(USERUNKNOWN), "name is not recognized"},
+    /* Japanese Notes/Domino: "not found in the directory", "not in the directory list" */
+    {R(USERUNKNOWN), "ディレクトリには見つかりません"},
+    {R(USERUNKNOWN), "ディレクトリのリストにありません"},
     {R(USERUNKNOWN), "recipient notfound"},
     {R(USERUNKNOWN), "recipient address rejected."},
     {R(USERUNKNOWN), "not listed in"},
@@ -336,6 +342,7 @@ static const struct dsn_reason_phrase dsn_general[] = {
     {R(FILTERED), "notauthorized"},
     /* the sending client is blocked */
     {R(BLOCKED), "smtp server of your isp"},
+    {R(BLOCKED), "banned sending ip"},
     {R(BLOCKED), "unwanted messages have been sent"},
     {R(BLOCKED), "invalid ip for sending"},
     {R(BLOCKED), "not currently accepting mail from your ip"},

@@ -249,9 +249,12 @@ dsn_reason_decide(const struct dsn_recipient *r, enum dsn_kind kind)
     if (x == DSN_REASON_UNDEFINED)
         return dsn_reason_fallback(r);
     /* refinements: "user unknown" said after DATA, when the recipient was
-     * already accepted, is the recipient's filter speaking */
+     * already accepted, or with a mailbox-status code (X.2.x: the mailbox
+     * exists) is the recipient's filter speaking */
+    bool mailbox_status = strncmp(r->status + 1, ".2.", 3) == 0; /* X.2.x: it exists */
     if (x == DSN_REASON_USERUNKNOWN && strcmp(r->status + 1, ".1.1") != 0 &&
-        strcmp(r->smtp_command, "DATA") == 0)
+        (strcmp(r->smtp_command, "DATA") == 0 ||
+         (mailbox_status && strcmp(r->smtp_command, "RCPT") != 0)))
         return DSN_REASON_FILTERED;
     if (x == DSN_REASON_HOSTUNKNOWN && r->status[0] == '4')
         return DSN_REASON_NETWORKERROR; /* a domain is not unknown for a while */

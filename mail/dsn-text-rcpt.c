@@ -271,12 +271,18 @@ dsn_line_blank(const struct dsn_reader *rd, size_t li)
     return tl == 0;
 }
 
+/* Does line li name another recipient (rank >= rank) than c? */
 static bool
-dsn_line_is_cand(const struct dsn_reader *rd, size_t li, int rank)
+dsn_line_is_cand(const struct dsn_reader *rd, size_t li, int rank, const struct dsn_cand *c)
 {
-    for (size_t i = 0; i < rd->ncands; i++)
-        if (rd->cands[i].line == li && rd->cands[i].rank >= rank)
-            return true;
+    for (size_t i = 0; i < rd->ncands; i++) {
+        const struct dsn_cand *o = &rd->cands[i];
+        if (o->line != li || o->rank < rank)
+            continue;
+        if (c && o->len == c->len && strncasecmp(rd->text + o->pos, rd->text + c->pos, c->len) == 0)
+            continue;
+        return true;
+    }
     return false;
 }
 
@@ -333,7 +339,7 @@ dsn_para_before(const struct dsn_reader *rd, size_t line, struct strbuf *sb)
 {
     size_t first = line;
     while (first > 0 && line - first < 3 && !dsn_line_blank(rd, first - 1) &&
-           !dsn_line_separator(rd, first - 1) && !dsn_line_is_cand(rd, first - 1, 1))
+           !dsn_line_separator(rd, first - 1) && !dsn_line_is_cand(rd, first - 1, 1, NULL))
         first--;
     for (size_t li = first; li < line; li++)
         dsn_add_line(sb, rd->text + rd->lines[li].start, rd->lines[li].end - rd->lines[li].start);
@@ -372,9 +378,14 @@ dsn_diag_block(const struct dsn_reader *rd, const struct dsn_cand *c, int rank, 
     dsn_add_line(sb, rd->text + rest, ln->end - rest);
     if (sb->len == 0)
         dsn_para_before(rd, c->line, sb); /* the reason heads the paragraph */
+    /* words on the address's own line: only indented lines continue them
+     * ("<a@b>: host x said:\n    550 ..."); "554 <a@b>... reason\n550 next" */
+    bool indented_only = c->rank == 3 && sb->len > 0;
     size_t li = c->line + 1;
     for (size_t n = 0; li < rd->nlines && n < DSN_DIAG_LINES; li++, n++) {
-        if (dsn_line_is_cand(rd, li, rank))
+        if (dsn_line_is_cand(rd, li, rank, c))
+            break;
+        if (indented_only && !dsn_line_blank(rd, li) && !isspace((unsigned char)rd->text[rd->lines[li].start]))
             break;
         if (dsn_line_separator(rd, li))
             continue;

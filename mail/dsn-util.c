@@ -7,6 +7,7 @@
  * more than its output.
  */
 #include <ctype.h>
+#include <iconv.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -66,11 +67,51 @@ dsn_trim(const char **s, size_t *len)
         (*len)--;
 }
 
+/* Japanese MTAs write ISO-2022-JP (RFC 1468) into Diagnostic-Code and
+ * notices without a charset: decode it when its escapes are there. */
+static char *
+dsn_iso2022_decode(const char *s, size_t len, size_t *out_len)
+{
+    if (!memmem(s, len, "\x1b$B", 3) && !memmem(s, len, "\x1b$@", 3))
+        return NULL;
+    iconv_t cd = iconv_open("UTF-8", "ISO-2022-JP");
+    if (cd == (iconv_t)-1)
+        return NULL;
+    size_t cap = len * 3 + 16;
+    char *out = malloc(cap);
+    char *in = (char *)s, *o = out;
+    size_t inleft = len, outleft = cap - 1;
+    while (out && inleft > 0) {
+        if (iconv(cd, &in, &inleft, &o, &outleft) != (size_t)-1)
+            break;
+        if (outleft < 4)
+            break;
+        /* skip an undecodable byte and go on */
+        *o++ = '?';
+        outleft--;
+        in++;
+        inleft--;
+    }
+    iconv_close(cd);
+    if (!out)
+        return NULL;
+    *out_len = (size_t)(o - out);
+    out[*out_len] = '\0';
+    return out;
+}
+
 char *
 dsn_strclean(const char *s, size_t len, size_t max, bool collapse)
 {
     if (!s)
         return NULL;
+    size_t dlen;
+    char *decoded = memchr(s, 0x1b, len) ? dsn_iso2022_decode(s, len, &dlen) : NULL;
+    if (decoded) {
+        char *out = dsn_strclean(decoded, dlen, max, collapse);
+        free(decoded);
+        return out;
+    }
     dsn_trim(&s, &len);
     struct strbuf sb = STRBUF_INIT;
     bool space = false;
