@@ -188,8 +188,9 @@ main_location(const struct nx_config *cfg, const struct main_args *a, char **dem
 
 /* Open the store and check that its INBOX opens, still without curses. */
 static int
-main_open_store(struct ui *ui, const char *location, bool demo)
+main_open_store(struct ui *ui, const char *location, const struct main_args *a)
 {
+    bool demo = a->demo;
     struct nx_err err = {0};
     struct mail_store_options opts = {0};
     if (ui->cfg->hcache && !demo) /* a demo copy is gone at exit: no cache */
@@ -197,9 +198,9 @@ main_open_store(struct ui *ui, const char *location, bool demo)
     ui->store = mail_store_open(&mail_maildir_ops, location, &opts, &err);
     struct mail_folder *f = ui->store != NULL ? mail_folder_open(ui->store, "INBOX", &err) : NULL;
     if (f == NULL) {
-        if (err.hint[0] == '\0')
-            nx_err_hint(&err, "check the path; nixie -f wants a Maildir folder "
-                              "(a directory with cur/, new/ and tmp/)");
+        if (a->folder != NULL || err.hint[0] == '\0') /* the backend's hint is about the config */
+            nx_err_hint(&err, "nixie -f wants a Maildir folder: a directory with cur/, new/ "
+                              "and tmp/");
         main_print_err(&err);
         return -1;
     }
@@ -268,7 +269,7 @@ main(int argc, char **argv)
     if (main_load_config(ui, &cfg, &args) < 0)
         goto fail;
     location = main_location(&cfg, &args, &demo_dir);
-    if (location == NULL || main_open_store(ui, location, args.demo) < 0)
+    if (location == NULL || main_open_store(ui, location, &args) < 0)
         goto fail;
     if (main_run_ui(ui) < 0)
         goto fail;

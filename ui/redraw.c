@@ -154,28 +154,34 @@ redraw_find_help(void *arg, const int *keys, unsigned n, enum km_action action)
         km_keys_name(keys, n, h->key, sizeof h->key);
 }
 
-/* Status bar: the screen's text on the left, "KEY:help" on the right. */
+/* Status bar: the screen's text on the left; on the right its position and
+ * "KEY:help", which stay visible when the left part is cut. */
 static void
 redraw_status(struct ui *ui, struct screen *s)
 {
     int y = ui->rows - 2, attr = UI_COLOUR_STATUS;
-    struct strbuf sb = STRBUF_INIT;
+    struct strbuf left = STRBUF_INIT, right = STRBUF_INIT;
     struct redraw_hint h = {{0}};
     if (y < 0)
         return;
     if (s->ops->status != NULL)
-        s->ops->status(s, ui, &sb);
+        s->ops->status(s, ui, &left, &right);
     km_foreach(ui->km, s->ops->km_context, redraw_find_help, &h);
+    if (h.key[0] != '\0')
+        strbuf_addf(&right, "%s%s:help ", right.len > 0 ? "  " : " ", h.key);
+    else if (right.len > 0)
+        strbuf_addc(&right, ' ');
+    char *r = utf8_sanitize_dup(right.buf != NULL ? right.buf : "", right.len, 0);
+    int rw = (int)utf8_width(r, strlen(r));
+    if (rw > ui->cols / 2) /* a narrow screen: the left part matters more */
+        rw = 0;
     ui_paint_fill(y, 0, ui->cols, attr);
-    int used = ui_paint_text(y, 0, strbuf_str(&sb), ui->cols, attr);
-    if (h.key[0] != '\0') {
-        char hint[48];
-        int len = snprintf(hint, sizeof hint, " %s:help ", h.key);
-        int w = (int)utf8_width(hint, (size_t)len);
-        if (used + w <= ui->cols)
-            ui_paint_text(y, ui->cols - w, hint, w, attr);
-    }
-    strbuf_free(&sb);
+    ui_paint_text(y, 0, strbuf_str(&left), ui->cols - rw - 1, attr);
+    if (rw > 0)
+        ui_paint_safe(y, ui->cols - rw, r, strlen(r), rw, attr);
+    free(r);
+    strbuf_free(&left);
+    strbuf_free(&right);
 }
 
 static void

@@ -98,11 +98,13 @@ folders_draw(struct screen *s, struct ui *ui)
 }
 
 static void
-folders_status(struct screen *s, struct ui *ui, struct strbuf *out)
+folders_status(struct screen *s, struct ui *ui, struct strbuf *out, struct strbuf *right)
 {
     struct folders *fl = s->data;
     strbuf_addf(out, "--- nixie: folders in %s [%zu]  (total, unread)",
                 ui->store_label != NULL ? ui->store_label : "?", fl->n);
+    if (fl->n > 0)
+        strbuf_addf(right, "%zu/%zu", fl->cur + 1, fl->n);
 }
 
 static void

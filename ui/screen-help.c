@@ -134,16 +134,16 @@ help_draw(struct screen *s, struct ui *ui)
 }
 
 static void
-help_status(struct screen *s, struct ui *ui, struct strbuf *out)
+help_status(struct screen *s, struct ui *ui, struct strbuf *out, struct strbuf *right)
 {
     struct help *h = s->data;
     int pct = ui_docview_percent(&h->view);
     (void)ui;
     strbuf_addf(out, "--- nixie: help for %s", km_context_name(h->ctx));
     if (pct < 0)
-        strbuf_adds(out, " (all)");
+        strbuf_adds(right, "(all)");
     else
-        strbuf_addf(out, " (%d%%)", pct);
+        strbuf_addf(right, "(%d%%)", pct);
 }
 
 static void

@@ -164,7 +164,7 @@ index_draw(struct screen *s, struct ui *ui)
 }
 
 static void
-index_status(struct screen *s, struct ui *ui, struct strbuf *out)
+index_status(struct screen *s, struct ui *ui, struct strbuf *out, struct strbuf *right)
 {
     struct ui_mbox *mb = ui->mbox;
     (void)s;
@@ -182,7 +182,7 @@ index_status(struct screen *s, struct ui *ui, struct strbuf *out)
     strbuf_addf(out, "] (%s%s)", mb->newest_first ? "date-reverse" : "date",
                 mb->threads ? ", threads" : "");
     if (mb->n > 0)
-        strbuf_addf(out, " -- %zu/%zu", mb->cur + 1, mb->n);
+        strbuf_addf(right, "%zu/%zu", mb->cur + 1, mb->n);
 }
 
 static void

@@ -122,7 +122,7 @@ pager_draw(struct screen *s, struct ui *ui)
 }
 
 static void
-pager_status(struct screen *s, struct ui *ui, struct strbuf *out)
+pager_status(struct screen *s, struct ui *ui, struct strbuf *out, struct strbuf *right)
 {
     struct pager *pg = s->data;
     struct ui_mbox *mb = ui->mbox;
@@ -132,17 +132,17 @@ pager_status(struct screen *s, struct ui *ui, struct strbuf *out)
         strbuf_adds(out, "--- nixie");
         return;
     }
-    strbuf_addf(out, "-%c- nixie: %s -- %zu/%zu: ", mb->ndeleted > 0 ? '*' : '-', mb->name,
-                pg->pos + 1, mb->n);
+    strbuf_addf(out, "-%c- nixie: %s -- ", mb->ndeleted > 0 ? '*' : '-', mb->name);
     strbuf_adds(out, env->from_name ? env->from_name : env->from_addr ? env->from_addr : "");
     strbuf_adds(out, " -- ");
     strbuf_adds(out, env->subject ? env->subject : "(no subject)");
+    strbuf_addf(right, "%zu/%zu ", pg->pos + 1, mb->n);
     if (pct < 0)
-        strbuf_adds(out, " (all)");
+        strbuf_adds(right, "(all)");
     else if (pct >= 100)
-        strbuf_adds(out, " (end)");
+        strbuf_adds(right, "(end)");
     else
-        strbuf_addf(out, " (%d%%)", pct);
+        strbuf_addf(right, "(%d%%)", pct);
 }
 
 static void

@@ -29,8 +29,9 @@ struct screen_ops {
     void (*layout)(struct screen *s, struct ui *ui, unsigned dirty);
     /* Paint the content rows (overlays: the message line). */
     void (*draw)(struct screen *s, struct ui *ui);
-    /* The status bar text (not sanitised yet).  May be NULL. */
-    void (*status)(struct screen *s, struct ui *ui, struct strbuf *out);
+    /* The status bar: `left` is cut when the bar is too narrow, `right`
+     * (position, percent) stays visible.  Not sanitised yet.  May be NULL. */
+    void (*status)(struct screen *s, struct ui *ui, struct strbuf *left, struct strbuf *right);
     /* Handle an action; return false to fall through to the global table. */
     bool (*action)(struct screen *s, struct ui *ui, enum km_action a);
     /* Raw keys, bypassing the keymap (prompts).  NULL: keys go through it. */

@@ -56,6 +56,26 @@ ui_capture() {
     tmux -L "$UI_SOCK" capture-pane -p -t t 2>/dev/null
 }
 
+# the screen and the lines scrolled above it (what a shell printed after exit)
+ui_capture_history() {
+    tmux -L "$UI_SOCK" capture-pane -p -S -100 -t t 2>/dev/null
+}
+
+# ui_wait_exit: wait until nixie has exited; prints its status
+ui_wait_exit() {
+    local deadline=$((SECONDS + UI_TIMEOUT)) line
+    while [ $SECONDS -lt $deadline ]; do
+        line=$(ui_capture_history | grep -o 'nixie-exit=[0-9]*' | tail -1)
+        if [ -n "$line" ]; then
+            echo "${line#nixie-exit=}"
+            return 0
+        fi
+        sleep 0.05
+    done
+    echo none
+    return 1
+}
+
 # ui_send KEYS...: as tmux send-keys (key names like Enter, Escape, BSpace).
 ui_send() {
     tmux -L "$UI_SOCK" send-keys -t t "$@"
@@ -121,8 +141,9 @@ ui_expect_not() { # ui_expect_not TEXT: TEXT is not on the screen now
 
 # ui_quit: q (answering a purge question with n), wait for a clean exit.
 ui_expect_exit() { # ui_expect_exit STATUS
-    ui_wait "nixie-exit=" "nixie exiting" || return 1
-    ui_expect "nixie-exit=$1"
+    local status
+    status=$(ui_wait_exit)
+    [ "$status" = "$1" ] || ui_fail "nixie exit status $status, wanted $1"
     [ "$(ui_format '#{alternate_on}')" = 0 ] || ui_fail "alternate screen still on after exit"
     if [ -s "$UI_TMP/stderr" ]; then
         ui_fail "nixie wrote to stderr: $(head -c 2000 "$UI_TMP/stderr")"

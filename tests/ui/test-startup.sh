@@ -32,7 +32,7 @@ expect_err 1 "missing.conf" -F "$UI_TMP/missing.conf"
 
 # a missing Maildir inside tmux: the message, no curses screen left behind
 ui_start -f /nonexistent
-ui_wait "nixie-exit=1"
+[ "$(ui_wait_exit)" = 1 ] || ui_fail "nixie -f /nonexistent did not exit with 1"
 grep -qF "/nonexistent" "$UI_TMP/stderr" || ui_fail "no error on stderr: $(cat "$UI_TMP/stderr")"
 [ "$(ui_format '#{alternate_on}')" = 0 ] || ui_fail "alternate screen left on"
 : >"$UI_TMP/stderr"
