@@ -148,8 +148,9 @@ size_t dsn_text_read_recipients(struct dsn_ctx *ctx, const char *text, size_t le
 char *dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr);
 /* The first lines of the notice that carry an SMTP code (owned), or NULL. */
 char *dsn_text_first_code(struct dsn_ctx *ctx);
-/* Append the first paragraph of the notice that has bounce wording. */
-void dsn_text_summary(struct dsn_ctx *ctx, struct strbuf *sb);
+/* Append the first paragraph of the notice that has bounce wording (unless
+ * sb holds it already); true if something was appended. */
+bool dsn_text_summary(struct dsn_ctx *ctx, struct strbuf *sb);
 /* RFC 3834 automatic reply? */
 bool dsn_autoreply_detect(struct dsn_ctx *ctx);
 

@@ -60,6 +60,9 @@ static const struct dsn_reason_phrase dsn_specific[] = {
     {R(POLICYVIOLATION), "members-only"},
     {R(POLICYVIOLATION), "closed mailing list"},
     {R(POLICYVIOLATION), "not subscribed to this group"},
+    /* Japanese carriers' content filters answer "550 : User unknown" with
+     * the address left out, after DATA */
+    {R(FILTERED), " : user unknown"},
     /* the recipient's mailbox */
     {R(SPEEDING), "receiving mail at a rate"},
     {R(SPEEDING), "receiving mail too quickly"},
@@ -121,6 +124,7 @@ static const struct dsn_reason_phrase dsn_specific[] = {
     {R(HASMOVED), "not our customer"},
     {R(SECURITYERROR), "turn on smtp authentication"},
     {R(SECURITYERROR), "without authentication"},
+    {R(BLOCKED), "is an open relay"}, /* the client is one */
     /* relaying */
     {R(NORELAYING), "relay access denied"},
     {R(NORELAYING), "relaying denied"},
@@ -132,8 +136,8 @@ static const struct dsn_reason_phrase dsn_specific[] = {
     {R(NORELAYING), "we do not relay"},
     {R(NORELAYING), "relaying mail to"},
     {R(NORELAYING), "not allowed to relay"},
-    {R(NORELAYING), "open relay"},
     {R(NORELAYING), "not configured to relay"},
+    {R(NORELAYING), "not an open relay"},
     {R(NORELAYING), "in my list of allowed rcpthosts"},
     {R(NORELAYING), "we don't handle mail for"},
     /* the sender's authentication (RFC 7489 DMARC, RFC 7208 SPF, RFC 6376 DKIM) */

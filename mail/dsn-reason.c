@@ -43,7 +43,7 @@ static const struct {
     {".1.9", DSN_REASON_SYSTEMERROR, false},   {".1.10", DSN_REASON_NOTACCEPT, false},
     {".2.0", DSN_REASON_FILTERED, false},      {".2.1", DSN_REASON_FILTERED, false},
     {".2.2", DSN_REASON_MAILBOXFULL, true},    {".2.3", DSN_REASON_EXCEEDLIMIT, true},
-    {".2.4", DSN_REASON_FILTERED, false},      {".3.0", DSN_REASON_SYSTEMERROR, false},
+    {".2.4", DSN_REASON_FILTERED, false},      {".3.0", DSN_REASON_UNDEFINED, false},
     {".3.1", DSN_REASON_SYSTEMFULL, true},     {".3.2", DSN_REASON_NOTACCEPT, true},
     {".3.3", DSN_REASON_SYSTEMERROR, false},   {".3.4", DSN_REASON_MESGTOOBIG, true},
     {".3.5", DSN_REASON_SYSTEMERROR, false},   {".4.0", DSN_REASON_UNDEFINED, false},
@@ -219,7 +219,9 @@ dsn_reason_fallback(const struct dsn_recipient *r)
         return DSN_REASON_SYNTAXERROR; /* RFC 5321 §4.2.3: command syntax/sequence */
     if (r->action == DSN_ACTION_DELAYED)
         return DSN_REASON_EXPIRED;
-    return r->diagnostic ? DSN_REASON_ONHOLD : DSN_REASON_UNDEFINED;
+    /* words about this recipient we cannot place: on hold; none: undefined */
+    bool said = (r->diagnostic && !r->diagnostic_generic) || r->reply_code || r->status_field[0];
+    return said ? DSN_REASON_ONHOLD : DSN_REASON_UNDEFINED;
 }
 
 static enum dsn_reason

@@ -483,9 +483,11 @@ dsn_reader_emit(struct dsn_reader *rd, int rank, bool delayed)
         dsn_diag_block(rd, c, rank, &sb);
         if (!dsn_has_code(sb.buf ? sb.buf : "", sb.len))
             dsn_diag_search(rd, r->recipient, c->line, distinct == 1, &sb);
+        bool own = dsn_explains(sb.buf, sb.len) || dsn_has_words(sb.buf, sb.len);
         if (!dsn_explains(sb.buf, sb.len))
             dsn_text_summary(rd->ctx, &sb);
         r->diagnostic = dsn_strclean(sb.buf, sb.len, DSN_MAX_DIAGNOSTIC, true);
+        r->diagnostic_generic = r->diagnostic && !own;
         r->remote_mta = dsn_remote_host(r->diagnostic);
         strbuf_free(&sb);
     }
@@ -513,6 +515,22 @@ dsn_text_read_recipients(struct dsn_ctx *ctx, const char *text, size_t len, bool
     free(rd.cands);
     free(rd.lines);
     return ctx->rep->nrcpts - before;
+}
+
+/* The first block of indented lines in the notice (Exim lists each failed
+ * address indented, its reasons indented further). */
+static void
+dsn_indented_block(const struct dsn_reader *rd, struct strbuf *sb)
+{
+    size_t li = 0;
+    while (li < rd->nlines && (dsn_line_blank(rd, li) ||
+                               !isspace((unsigned char)rd->text[rd->lines[li].start])))
+        li++;
+    for (size_t n = 0; li < rd->nlines && n < DSN_DIAG_LINES && !dsn_line_blank(rd, li); li++, n++) {
+        if (!isspace((unsigned char)rd->text[rd->lines[li].start]))
+            break;
+        dsn_add_line(sb, rd->text + rd->lines[li].start, rd->lines[li].end - rd->lines[li].start);
+    }
 }
 
 /* The line naming addr, or its local part alone ("  kijitora" in Exim's
@@ -563,6 +581,8 @@ dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr)
     }
     if (!dsn_has_code(sb.buf ? sb.buf : "", sb.len))
         dsn_diag_search(&rd, addr, li, li != SIZE_MAX || ctx->rep->nrcpts <= 1, &sb);
+    if (li == SIZE_MAX && sb.len == 0 && ctx->rep->nrcpts <= 1)
+        dsn_indented_block(&rd, &sb); /* "  |/usr/bin/prog\n    mailbox is full" */
     if (!dsn_explains(sb.buf, sb.len) && ctx->rep->kind == DSN_KIND_BOUNCE)
         dsn_text_summary(ctx, &sb);
     char *out = dsn_strclean(sb.buf, sb.len, DSN_MAX_DIAGNOSTIC, true);

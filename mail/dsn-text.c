@@ -441,13 +441,19 @@ dsn_text_parse(struct dsn_ctx *ctx, const char *style)
         dsn_text_read_recipients(ctx, ctx->notice, ctx->notice_end, delayed);
     }
     dsn_text_xfailed(ctx);
+    /* one recipient: the whole notice tells the failed SMTP stage */
+    if (rep->nrcpts == 1 && ctx->notice && !rep->rcpts[0].smtp_command[0] &&
+        !dsn_smtp_command(rep->rcpts[0].diagnostic, rep->rcpts[0].diagnostic ? strlen(rep->rcpts[0].diagnostic) : 0,
+                          rep->rcpts[0].smtp_command))
+        dsn_smtp_command(ctx->notice, ctx->notice_end, rep->rcpts[0].smtp_command);
     return rep->nrcpts;
 }
 
 /* The first paragraph of the notice with bounce wording in it ("Your message
  * was not delivered within 2 days.  Remote host is not responding."), for a
- * recipient the text says nothing else about. */
-void
+ * recipient the text says nothing else about.  Returns false if there is
+ * none or sb already holds it. */
+bool
 dsn_text_summary(struct dsn_ctx *ctx, struct strbuf *sb)
 {
     const char *t = ctx->notice;
@@ -473,12 +479,19 @@ dsn_text_summary(struct dsn_ctx *ctx, struct strbuf *sb)
                                   sizeof dsn_body_phrases / sizeof dsn_body_phrases[0]);
         free(lc);
         if (hit) {
-            if (sb->len)
-                strbuf_addc(sb, ' ');
-            strbuf_add(sb, t + start, end - start < 1024 ? end - start : 1024);
-            return;
+            size_t n = end - start < 1024 ? end - start : 1024;
+            char *para = dsn_strclean(t + start, n, 1024, true);
+            bool dup = para && sb->buf && strstr(sb->buf, para);
+            if (para && !dup) {
+                if (sb->len)
+                    strbuf_addc(sb, ' ');
+                strbuf_adds(sb, para);
+            }
+            free(para);
+            return para && !dup;
         }
     }
+    return false;
 }
 
 /* Every address of a header value as a recipient (ARF without
@@ -535,8 +548,13 @@ dsn_enrich_bounce(struct dsn_ctx *ctx)
     struct dsn_recipient *r = &rep->rcpts[0];
     r->action = dsn_notice_delayed(ctx) ? DSN_ACTION_DELAYED : DSN_ACTION_FAILED;
     r->diagnostic = dsn_text_first_code(ctx);
-    if (!r->diagnostic && ctx->notice)
-        r->diagnostic = dsn_strclean(ctx->notice, ctx->notice_end, 1024, true);
+    if (!r->diagnostic) {
+        struct strbuf sb = STRBUF_INIT;
+        dsn_text_summary(ctx, &sb);
+        r->diagnostic = sb.len ? strbuf_detach(&sb, NULL) : NULL;
+        r->diagnostic_generic = r->diagnostic != NULL;
+        strbuf_free(&sb);
+    }
     r->remote_mta = dsn_remote_host(r->diagnostic);
 }
 

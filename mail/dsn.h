@@ -118,6 +118,8 @@ struct dsn_recipient {
     char *remote_mta;      /* Remote-MTA name, type removed (or the host in the text) */
     char *diagnostic_type; /* "smtp", "x-unix", ...; NULL for free text */
     char *diagnostic;      /* Diagnostic-Code text / the bounce's words, verbatim-ish */
+    bool diagnostic_generic; /* the words are the notice's general text, not about this
+                                recipient (a free-text bounce that names no reason) */
     char *last_attempt_date;
     char *will_retry_until;
     char *actual_recipient; /* X-Actual-Recipient (sendmail, Postfix): "|/usr/bin/procmail" */
