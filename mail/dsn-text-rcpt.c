@@ -129,7 +129,7 @@ dsn_rcpt_words(const char *pre, size_t len)
     static const char *const words[] = {
         "recipient", "rcpt",   "to:",     " to ",    "deliver", "address", "user",
         "mailbox",   "account", "for <",  "addressee", "destinat", "failed", "mail to",
-        "mailto:",   "to <",   "unknown", "invalid", "rejected",
+        "mailto:",   "to <",   "unknown", "invalid", "rejected", "mailing list",
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (dsn_memcasemem(pre, len, words[i]))
@@ -176,11 +176,14 @@ dsn_transcript_line(const char *p, size_t len)
 }
 
 /* The previous non-blank line introduces the bounce's sender ("A message
- * sent by\n\n  <a@b>\n\ncould not be delivered"). */
+ * sent by\n\n  <a@b>\n\ncould not be delivered") or an address to write to
+ * ("send mail with the body 'guide' to the address\n\n  list-ctl@b"). */
 static bool
 dsn_sender_context(const struct dsn_reader *rd, size_t li)
 {
-    static const char *const cues[] = {"sent by", "sent by:", "message from", "from:", "sender:"};
+    static const char *const cues[] = {"sent by", "sent by:", "message from", "from:", "sender:",
+                                       "to the address", "to the address:", "contact",
+                                       "contact:", "send mail to", "send mail to:"};
     while (li > 0) {
         li--;
         const char *t = rd->text + rd->lines[li].start;

@@ -49,6 +49,8 @@ static const struct dsn_style {
     {"heuristic:courier", "courier mail server at"},
     {"heuristic:amazon", "an error occurred while trying to deliver the mail to the following"},
     {"heuristic:mailru", "message was not delivered to one or more recipients"},
+    {"heuristic:list", "you are not a member of this mailing list"},
+    {"heuristic:list", "you are not allowed to post to this mailing list"},
     {"heuristic:generic", "could not be delivered to one or more recipients"},
     {"heuristic:generic", "unable to deliver your message to the following"},
     {"heuristic:generic", "could not be delivered to the following"},
@@ -113,6 +115,8 @@ static const char *const dsn_body_phrases[] = {
     "not delivered within",
     "no valid recipients",
     "may not exist",
+    "not a member of",
+    "not allowed to post",
 };
 
 /* Bounce wording in a Subject (lowercase). */
