@@ -14,6 +14,7 @@
 
 #include "mail/base/utf8.h"
 #include "mail/base/xalloc.h"
+
 #include "keymaps/keymap-private.h"
 #include "keymaps/keymap.h"
 
@@ -201,7 +202,8 @@ km_parse_check_contexts(const struct km_line *l, const struct km_token *t, unsig
             if (ok & (1u << d))
                 snprintf(where + strlen(where), sizeof where - strlen(where), "%s%s",
                          where[0] ? ", " : "", km_context_name(d));
-        return km_parse_fail(err, l, t->off, "action '%s' does not work in context '%s' (only in %s)",
+        return km_parse_fail(err, l, t->off,
+                             "action '%s' does not work in context '%s' (only in %s)",
                              km_action_name(a), km_context_name(c), where);
     }
     return 0;
@@ -235,8 +237,7 @@ km_parse_key_token(const struct km_line *l, const struct km_token *t, struct km_
 {
     char msg[160];
     size_t bad;
-    if (km_keys_parse(t->text, t->tlen, b->keys, KM_MAX_SEQ, &b->nkeys, &bad, msg, sizeof msg) <
-        0)
+    if (km_keys_parse(t->text, t->tlen, b->keys, KM_MAX_SEQ, &b->nkeys, &bad, msg, sizeof msg) < 0)
         return km_parse_fail(err, l, (size_t)(t->text - l->text) + bad, "%s", msg);
     return 0;
 }
@@ -258,7 +259,8 @@ km_parse_tokens(const struct km_line *l, const struct km_token *tok, unsigned nt
                              (int)(tok[4].tlen > 40 ? 40 : tok[4].tlen), tok[4].text);
     unsigned mask;
     struct km_binding b = {.line = l->lineno};
-    if (km_parse_contexts(l, &tok[1], &mask, err) < 0 || km_parse_key_token(l, &tok[2], &b, err) < 0 ||
+    if (km_parse_contexts(l, &tok[1], &mask, err) < 0 ||
+        km_parse_key_token(l, &tok[2], &b, err) < 0 ||
         km_parse_action(l, &tok[3], &b.action, err) < 0 ||
         km_parse_check_contexts(l, &tok[3], mask, b.action, err) < 0)
         return -1;

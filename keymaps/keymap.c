@@ -9,13 +9,15 @@
  * kept sorted by (action, keys) so km_foreach() needs no allocation; no entry
  * has KM_ACTION_NONE (binding `noop` removes the entry).
  */
+#include "keymaps/keymap.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mail/base/xalloc.h"
+
 #include "keymaps/keymap-private.h"
-#include "keymaps/keymap.h"
 
 struct km_entry {
     int keys[KM_MAX_SEQ];

@@ -13,6 +13,7 @@
 #include <strings.h>
 
 #include "mail/base/utf8.h"
+
 #include "keymaps/keymap-private.h"
 #include "keymaps/keymap.h"
 
@@ -23,30 +24,18 @@ struct km_named {
 
 /* The first name of a key is the one printed. */
 static const struct km_named km_named_keys[] = {
-    {"Enter", KM_KEY_ENTER},
-    {"Return", KM_KEY_ENTER},
-    {"KeypadEnter", KM_KEY_ENTER},
-    {"Space", ' '},
-    {"Tab", KM_KEY_TAB},
-    {"Esc", KM_KEY_ESC},
-    {"Escape", KM_KEY_ESC},
-    {"Up", KM_KEY_UP},
-    {"Down", KM_KEY_DOWN},
-    {"Left", KM_KEY_LEFT},
-    {"Right", KM_KEY_RIGHT},
-    {"PageUp", KM_KEY_PGUP},
-    {"PgUp", KM_KEY_PGUP},
-    {"PageDown", KM_KEY_PGDN},
-    {"PgDn", KM_KEY_PGDN},
-    {"Home", KM_KEY_HOME},
-    {"End", KM_KEY_END},
-    {"Insert", KM_KEY_INSERT},
-    {"Ins", KM_KEY_INSERT},
-    {"Delete", KM_KEY_DELETE},
-    {"Del", KM_KEY_DELETE},
-    {"Backspace", KM_KEY_BACKSPACE},
-    {"BS", KM_KEY_BACKSPACE},
-    {"lt", '<'},
+    {"Enter", KM_KEY_ENTER},       {"Return", KM_KEY_ENTER},
+    {"KeypadEnter", KM_KEY_ENTER}, {"Space", ' '},
+    {"Tab", KM_KEY_TAB},           {"Esc", KM_KEY_ESC},
+    {"Escape", KM_KEY_ESC},        {"Up", KM_KEY_UP},
+    {"Down", KM_KEY_DOWN},         {"Left", KM_KEY_LEFT},
+    {"Right", KM_KEY_RIGHT},       {"PageUp", KM_KEY_PGUP},
+    {"PgUp", KM_KEY_PGUP},         {"PageDown", KM_KEY_PGDN},
+    {"PgDn", KM_KEY_PGDN},         {"Home", KM_KEY_HOME},
+    {"End", KM_KEY_END},           {"Insert", KM_KEY_INSERT},
+    {"Ins", KM_KEY_INSERT},        {"Delete", KM_KEY_DELETE},
+    {"Del", KM_KEY_DELETE},        {"Backspace", KM_KEY_BACKSPACE},
+    {"BS", KM_KEY_BACKSPACE},      {"lt", '<'},
 };
 
 #define KM_NAME_MAX 16 /* longest text between < and > we look at */
@@ -86,8 +75,8 @@ km_key_control(int c)
 static bool
 km_key_namechar(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '+';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '+';
 }
 
 /* Length of "<name>" at s (with the brackets), 0 if s does not start with
@@ -179,7 +168,8 @@ km_key_escape(const char *s, size_t len, int *key, char *msg, size_t msgsize)
         *key = ' ';
         return 2;
     }
-    snprintf(msg, msgsize, "unknown escape '\\%c' (use \\C, \\e, \\t, \\n, \\r or \\ before punctuation)",
+    snprintf(msg, msgsize,
+             "unknown escape '\\%c' (use \\C, \\e, \\t, \\n, \\r or \\ before punctuation)",
              (unsigned char)c >= ' ' && (unsigned char)c < 127 ? c : '?');
     return 0;
 }
@@ -294,7 +284,8 @@ km_key_name1(const int *keys, unsigned n, unsigned i, char *buf, size_t size)
         snprintf(buf, size, "<Space>");
     else if (key >= 0 && key < 0x20)
         snprintf(buf, size, "^%c", key ^ 0x40);
-    else if (key == '\\' || (key == '<' && next >= 0 && next < 128 && km_key_namechar((char)next)) ||
+    else if (key == '\\' ||
+             (key == '<' && next >= 0 && next < 128 && km_key_namechar((char)next)) ||
              (key == '^' && i + 1 < n) || /* "^" then anything could read as ^X */
              (i == 0 && (key == '#' || key == '"')))
         snprintf(buf, size, "\\%c", key);

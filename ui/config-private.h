@@ -1,14 +1,18 @@
 /*
- * config-private.h - value parsers shared by config.c (the loader) and
- * config-value.c (one value at a time).  Each parser takes the text of one
- * value and returns 0, or -1 with a message (no file or line: the loader adds
- * them) in msg[0..CONFIG_MSG).
+ * config-private.h - what config.c (files, defaults), config-parse.c (the
+ * format) and config-value.c (single values) share.  Each value parser takes
+ * the text of one value and returns 0, or -1 with a message (no file or line:
+ * config-parse.c adds them) in msg[0..CONFIG_MSG).
  */
 #ifndef NIXIE_UI_CONFIG_PRIVATE_H
 #define NIXIE_UI_CONFIG_PRIVATE_H
 
 #include <stdbool.h>
 #include <stddef.h>
+
+#include "mail/base/err.h"
+
+#include "ui/config.h"
 
 #define CONFIG_MSG 200
 #define CONFIG_MAX_LIST 64 /* items in one list (headers, from identities) */
@@ -34,5 +38,13 @@ int config_value_list(const char *key, const char *v, bool addresses, char ***li
 int config_value_colour(const char *v, short *out, char *msg);
 /* A folder name (sent, drafts, trash): not empty, not absolute, no "..". */
 int config_value_folder(const char *key, const char *v, char *msg);
+
+/* Parse buf[0..len) (the file `shown` in messages; `path` is stored in
+ * cfg->path, may be NULL) into a fresh config that replaces *cfg on success.
+ * 0, or -1 with err set and *cfg untouched (config-parse.c). */
+int config_parse_text(struct nx_config *cfg, const char *buf, size_t len, const char *shown,
+                      const char *path, struct nx_err *err);
+/* Free a NULL-terminated list of strings (NULL is fine). */
+void config_list_free(char **list);
 
 #endif

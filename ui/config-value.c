@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "mail/base/xalloc.h"
+
 #include "ui/config-private.h"
 
 int
@@ -46,8 +47,8 @@ config_value_uint(const char *key, const char *v, unsigned min, unsigned max, un
     for (; v[i] >= '0' && v[i] <= '9' && i < 9; i++)
         n = n * 10 + (unsigned long)(v[i] - '0');
     if (i == 0 || v[i] != '\0' || n < min || n > max) {
-        snprintf(msg, CONFIG_MSG, "'%s' must be a number from %u to %u, not '%.40s'", key, min,
-                 max, v);
+        snprintf(msg, CONFIG_MSG, "'%s' must be a number from %u to %u, not '%.40s'", key, min, max,
+                 v);
         return -1;
     }
     *out = (unsigned)n;
@@ -188,7 +189,7 @@ int
 config_value_colour(const char *v, short *out, char *msg)
 {
     static const char *const names[] = {"black", "red",     "green", "yellow",
-                                         "blue",  "magenta", "cyan",  "white"};
+                                        "blue",  "magenta", "cyan",  "white"};
     unsigned n;
     if (strcasecmp(v, "default") == 0) {
         *out = -1;
@@ -222,8 +223,8 @@ config_value_folder(const char *key, const char *v, char *msg)
 {
     if (v[0] == '\0' || v[0] == '/' || strcmp(v, "..") == 0 || strncmp(v, "../", 3) == 0 ||
         strstr(v, "/../") != NULL || (strlen(v) >= 3 && strcmp(v + strlen(v) - 3, "/..") == 0)) {
-        snprintf(msg, CONFIG_MSG, "'%s' must be a folder name inside the maildir, not '%.40s'",
-                 key, v);
+        snprintf(msg, CONFIG_MSG, "'%s' must be a folder name inside the maildir, not '%.40s'", key,
+                 v);
         return -1;
     }
     return 0;

@@ -10,6 +10,8 @@
  * A folder is the top directory, a ".Name" directory directly inside it
  * (Maildir++), or any directory that already holds cur/, new/ or tmp/.
  */
+#include "ui/demo.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -22,8 +24,8 @@
 #include <unistd.h>
 
 #include "mail/base/xalloc.h"
+
 #include "nixie-config.h"
-#include "ui/demo.h"
 
 #define DEMO_MAX_DEPTH 8
 #define DEMO_PREFIX "nixie-demo-"

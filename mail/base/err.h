@@ -11,6 +11,8 @@
 #ifndef NIXIE_BASE_ERR_H
 #define NIXIE_BASE_ERR_H
 
+#include <stddef.h>
+
 enum nx_errcode {
     NX_OK = 0,
     NX_ERR_IO,       /* open/read/write/rename failed; errno in sys_errno */

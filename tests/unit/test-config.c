@@ -1,21 +1,23 @@
 /* test-config.c - ui/config: every key, accounts, values and their errors
  * with FILE:LINE, bind and color lines, ~ expansion, files. */
+#include <errno.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cmocka.h>
+
 #include "mail/base/err.h"
 #include "mail/base/utf8.h"
+
 #include "render/render.h"
+
 #include "ui/config.h"
 
 /* Load text as file "t"; must succeed. */
@@ -268,7 +270,8 @@ test_tilde(void **state)
 static void
 test_unknown_and_misplaced_keys(void **state)
 {
-    load_fails("wrap = yes\n\nwrapp = yes\n", "t:3: unknown key 'wrapp' (see docs/configuration.md)");
+    load_fails("wrap = yes\n\nwrapp = yes\n",
+               "t:3: unknown key 'wrapp' (see docs/configuration.md)");
     load_fails("[account work]\nmaildir = /m\nimap_host = x\n",
                "t:3: unknown key 'imap_host' in [account work] (see docs/configuration.md)");
     load_fails("maildir = ~/Mail\n", "t:1: 'maildir' belongs in an [account NAME] section");
@@ -282,7 +285,8 @@ test_unknown_and_misplaced_keys(void **state)
 static void
 test_structure_errors(void **state)
 {
-    const char *expected = "t:2: expected 'key = value', '[account NAME]', 'bind ...' or 'color ...'";
+    const char *expected =
+        "t:2: expected 'key = value', '[account NAME]', 'bind ...' or 'color ...'";
     load_fails("wrap = yes\njust some words\n", expected);
     load_fails("wrap = yes\n= value\n", expected);
     load_fails("[foo]\n", "t:1: unknown section '[foo]' (expected [account NAME])");
@@ -292,7 +296,8 @@ test_structure_errors(void **state)
     load_fails("[account x] junk\n", "t:1: a section header is [account NAME]");
     load_fails("[account x]\nmaildir = /m\n[account x]\n",
                "t:3: account 'x' is already defined on line 1");
-    load_fails("wrap = yes\n[account x]\nfrom = a@b\n", "t:2: account 'x' has no maildir (add: maildir = ~/Mail)");
+    load_fails("wrap = yes\n[account x]\nfrom = a@b\n",
+               "t:2: account 'x' has no maildir (add: maildir = ~/Mail)");
     load_fails("account = nope\n[account x]\nmaildir = /m\n",
                "t:1: 'account = nope' names no [account nope]");
 }
@@ -439,7 +444,10 @@ make_home(void)
     char *dir = mkdtemp(tmpl);
     assert_non_null(dir);
     setenv("HOME", dir, 1);
-    return strdup(dir);
+    char *copy = strdup(dir);
+    if (copy == NULL)
+        abort();
+    return copy;
 }
 
 static void
@@ -467,7 +475,8 @@ test_files(void **state)
     assert_null(cfg.path);
     assert_int_equal(config_load(&cfg, path, true, &err), -1);
     assert_int_equal(err.code, NX_ERR_NOTFOUND);
-    assert_string_equal(err.what, "~/missing: cannot open: No such file or directory");
+    snprintf(want, sizeof want, "~/missing: cannot open: %s", strerror(ENOENT));
+    assert_string_equal(err.what, want);
     /* a real file: errors name it as ~/... */
     snprintf(path, sizeof path, "%s/config", home);
     WRITE(path, "wrap = no\n");
@@ -543,20 +552,74 @@ test_render_opts(void **state)
     config_free(&cfg);
 }
 
-static void
-test_docs_list_every_key(void **state)
+static char doc[256 * 1024]; /* docs/configuration.md */
+
+static bool
+read_doc(void)
 {
     const char *src = getenv("NIXIE_SRCDIR");
     char path[4096];
     if (src == NULL)
-        skip();
+        return false;
     snprintf(path, sizeof path, "%s/docs/configuration.md", src);
     FILE *fp = fopen(path, "r");
     assert_non_null(fp);
-    static char doc[256 * 1024];
     size_t n = fread(doc, 1, sizeof doc - 1, fp);
     fclose(fp);
     doc[n] = '\0';
+    return true;
+}
+
+/* The text of the n-th (0-based) ``` block after `heading`; malloc'd. */
+static char *
+doc_block(const char *heading, int n)
+{
+    const char *p = strstr(doc, heading);
+    assert_non_null(p);
+    for (int i = 0; i <= n; i++) {
+        p = strstr(p, "\n```");
+        assert_non_null(p);
+        p = strchr(p + 4, '\n') + 1; /* skip the fence and its language */
+        const char *end = strstr(p, "\n```");
+        assert_non_null(end);
+        if (i == n)
+            return strndup(p, (size_t)(end - p) + 1);
+        p = end + 4;
+    }
+    return NULL;
+}
+
+/* The examples in the docs are read by the real parsers. */
+static void
+test_docs_examples_parse(void **state)
+{
+    if (!read_doc())
+        skip();
+    setenv("HOME", "/home/tester", 1);
+    struct nx_config cfg;
+    config_init(&cfg);
+    char *text = doc_block("## The file", 0);
+    load_ok(&cfg, text);
+    assert_int_equal(cfg.naccounts, 2);
+    assert_int_equal(cfg.bindings.n, 3);
+    free(text);
+    text = doc_block("### Examples", 0);
+    load_ok(&cfg, text);
+    assert_true(cfg.bindings.n >= 10);
+    free(text);
+    text = doc_block("## Colours", 1);
+    load_ok(&cfg, text);
+    assert_int_equal(cfg.colour_fg[RSTYLE_HDR_SUBJECT], 214);
+    free(text);
+    config_free(&cfg);
+    setenv("HOME", "/nonexistent", 1);
+}
+
+static void
+test_docs_list_every_key(void **state)
+{
+    if (!read_doc())
+        skip();
     size_t count = 0;
     for (int account = 0; account < 2; account++) {
         const char *k;
@@ -598,6 +661,7 @@ main(void)
         cmocka_unit_test(test_files),
         cmocka_unit_test(test_render_opts),
         cmocka_unit_test(test_docs_list_every_key),
+        cmocka_unit_test(test_docs_examples_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

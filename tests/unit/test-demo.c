@@ -1,23 +1,24 @@
 /* test-demo.c - ui/demo: the private copy of the demo Maildir has every
  * folder's cur/new/tmp, leaves the original untouched and is removed again. */
-#include <stdarg.h>
-#include <stddef.h>
-#include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <dirent.h>
-#include <stdbool.h>
 #include <errno.h>
 #include <ftw.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cmocka.h>
+
 #include "mail/base/err.h"
 #include "mail/base/strbuf.h"
+
 #include "ui/demo.h"
 
 static char scratch[256]; /* per-test temp dir: src/ and tmp/ inside */

@@ -1,17 +1,18 @@
 /* test-keymap.c - keymaps/: key names, bind-line parsing and its errors, the
  * default keymaps, overrides, unbinding, sequences and the help order. */
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <cmocka.h>
+
 #include "mail/base/err.h"
 #include "mail/base/utf8.h"
+
 #include "keymaps/keymap.h"
 
 /* ---- key names ---- */
@@ -99,9 +100,9 @@ static void
 test_keys_parse_bad(void **state)
 {
     static const char *const bad[] = {
-        "",      "<Dwn>", "<F0>",  "<F13>",   "<F01>",  "<C-1>", "\\",    "\\C",
-        "\\C1",  "\\q",   "\\1",   "abcde",   "gg<F1>gg", "\x01", "\x7f", "\xc2\x9b",
-        "\xff",  "\xc3",  "<Enterr>", "<C-dd>",
+        "",     "<Dwn>",    "<F0>", "<F13>", "<F01>",    "<C-1>",    "\\",
+        "\\C",  "\\C1",     "\\q",  "\\1",   "abcde",    "gg<F1>gg", "\x01",
+        "\x7f", "\xc2\x9b", "\xff", "\xc3",  "<Enterr>", "<C-dd>",
     };
     int keys[KM_MAX_SEQ];
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -275,11 +276,13 @@ test_parse_errors(void **state)
     expect_error("bind pager,compose y send-message", f, 7,
                  "~/.config/nixie/config:7:22: action 'send-message' does not work in context "
                  "'pager' (only in compose)");
-    expect_error("bnd index j next-entry", f, 8, "~/.config/nixie/config:8:1: expected 'bind', found 'bnd'");
+    expect_error("bnd index j next-entry", f, 8,
+                 "~/.config/nixie/config:8:1: expected 'bind', found 'bnd'");
     expect_error("bind index \"x next-entry", f, 9,
                  "~/.config/nixie/config:9:12: missing closing '\"'");
-    expect_error("bind index \\q next-entry", NULL, 10,
-                 "10:12: unknown escape '\\q' (use \\C, \\e, \\t, \\n, \\r or \\ before punctuation)");
+    expect_error(
+        "bind index \\q next-entry", NULL, 10,
+        "10:12: unknown escape '\\q' (use \\C, \\e, \\t, \\n, \\r or \\ before punctuation)");
 }
 
 static void
@@ -542,10 +545,10 @@ test_overrides(void **state)
     lookup1(km, KM_CTX_INDEX, "j", KM_NOMATCH);
     assert_int_equal(MATCH(km, PAGER, "j"), KM_ACTION_NEXT_MESSAGE); /* other context */
     /* invalid bindings (not from the parser) are ignored, not fatal */
-    struct km_binding bad[3] = {{.ctx = KM_CTX__COUNT, .nkeys = 1, .keys = {'q'}},
-                                {.ctx = KM_CTX_INDEX, .nkeys = 0},
-                                {.ctx = KM_CTX_INDEX, .nkeys = 1, .keys = {'q'},
-                                 .action = KM_ACTION__COUNT}};
+    struct km_binding bad[3] = {
+        {.ctx = KM_CTX__COUNT, .nkeys = 1, .keys = {'q'}},
+        {.ctx = KM_CTX_INDEX, .nkeys = 0},
+        {.ctx = KM_CTX_INDEX, .nkeys = 1, .keys = {'q'}, .action = KM_ACTION__COUNT}};
     struct km_bindings b = {bad, 3, 3};
     km_apply(km, &b);
     assert_int_equal(MATCH(km, INDEX, "q"), KM_ACTION_QUIT);
