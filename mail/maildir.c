@@ -24,7 +24,7 @@
 #include "mail/maildir-private.h"
 #include "mail/message-private.h"
 
-#define MAILDIR_HEAD_READ 8192        /* first read: most header blocks fit */
+#define MAILDIR_HEAD_READ 4096        /* first read: most header blocks fit */
 #define MAILDIR_HEAD_MAX (256 * 1024) /* never read more for an envelope */
 #define MAILDIR_PROGRESS_EVERY 1000
 
@@ -405,17 +405,41 @@ maildir_seen_build(const struct maildir_names *nm)
 
 /* ---- listing ---- */
 
+/* Size from a ",S=<n>" in the unique part of a name (Dovecot and our own
+ * appends write it), so neither listing nor the cache needs a stat(). */
+static bool
+maildir_name_size(const char *name, size_t ulen, uint64_t *size)
+{
+    for (size_t i = 0; i + 3 < ulen; i++) {
+        if (name[i] != ',' || name[i + 1] != 'S' || name[i + 2] != '=')
+            continue;
+        uint64_t v = 0;
+        size_t j = i + 3;
+        for (; j < ulen && name[j] >= '0' && name[j] <= '9' && v < UINT64_MAX / 10; j++)
+            v = v * 10 + (uint64_t)(name[j] - '0');
+        if (j > i + 3 && (j == ulen || name[j] == ',')) {
+            *size = v;
+            return true;
+        }
+    }
+    return false;
+}
+
 /* Envelope from the head of a file: only the header block is read. */
 static struct mail_envelope *
-maildir_read_envelope(const char *path, char **buf, size_t *cap)
+maildir_read_envelope(int dirfd, const char *name, char **buf, size_t *cap)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
     struct stat st;
+    uint64_t size;
     if (fd < 0)
         return NULL; /* vanished since readdir: skip */
-    if (fstat(fd, &st) < 0) {
-        close(fd);
-        return NULL;
+    if (!maildir_name_size(name, maildir_uniq_len(name), &size)) {
+        if (fstat(fd, &st) < 0) {
+            close(fd);
+            return NULL;
+        }
+        size = (uint64_t)st.st_size;
     }
     size_t got = 0, want = MAILDIR_HEAD_READ;
     for (;;) {
@@ -438,7 +462,7 @@ maildir_read_envelope(const char *path, char **buf, size_t *cap)
     close(fd);
     struct mail_envelope *env = mail_envelope_parse(*buf, got, NULL);
     if (env != NULL)
-        env->size = (uint64_t)st.st_size;
+        env->size = size;
     return env;
 }
 
@@ -451,23 +475,22 @@ struct maildir_list {
 };
 
 static struct mail_envelope *
-maildir_list_one(struct maildir_folder *f, struct hcache_read *r, const char *name, bool in_new,
+maildir_list_one(struct hcache_read *r, const int dirfd[2], const char *name, bool in_new,
                  bool *missed, char **buf, size_t *cap)
 {
-    char path[4096];
+    char key[4096];
     size_t ulen = maildir_uniq_len(name);
+    uint64_t size;
     struct mail_envelope *env = r ? hcache_get(r, name, ulen) : NULL;
-    *missed = env == NULL;
-    if (env == NULL) {
-        int n = snprintf(path, sizeof path, "%s/%s/%s", f->path, in_new ? "new" : "cur", name);
-        if (n < 0 || (size_t)n >= sizeof path)
-            return NULL;
-        env = maildir_read_envelope(path, buf, cap);
-        if (env == NULL)
-            return NULL;
+    if (env != NULL && maildir_name_size(name, ulen, &size) && size != env->size) {
+        mail_envelope_free(env); /* the name says another size: not what we cached */
+        env = NULL;
     }
-    snprintf(path, sizeof path, "%s/%s", in_new ? "new" : "cur", name);
-    mail_envelope_set(env, &env->key, path);
+    *missed = env == NULL;
+    if (env == NULL && (env = maildir_read_envelope(dirfd[in_new], name, buf, cap)) == NULL)
+        return NULL;
+    snprintf(key, sizeof key, "%s/%s", in_new ? "new" : "cur", name);
+    mail_envelope_set(env, &env->key, key);
     env->flags = maildir_flags_from_name(name) | (in_new ? MAIL_FLAG_RECENT : 0);
     return env;
 }
@@ -494,6 +517,14 @@ maildir_cache_misses(struct maildir_folder *f, const struct maildir_names *nm,
     free(uniqs);
 }
 
+static void
+maildir_close_dirs(int dirfd[2])
+{
+    for (int i = 0; i < 2; i++)
+        if (dirfd[i] >= 0)
+            close(dirfd[i]);
+}
+
 static int
 maildir_list_envelopes(void *fpriv, const struct mail_progress *progress,
                        struct mail_envelope ***out, size_t *n, struct nx_err *err)
@@ -511,11 +542,17 @@ maildir_list_envelopes(void *fpriv, const struct mail_progress *progress,
     l.envs = xcalloc(nm.n ? nm.n : 1, sizeof *l.envs);
     l.miss = xcalloc(nm.n ? nm.n : 1, sizeof *l.miss);
     size_t *name_of = xcalloc(nm.n ? nm.n : 1, sizeof *name_of);
+    /* openat() on the two directories saves a path walk per file */
+    char *dcur = xasprintf("%s/cur", f->path), *dnew = xasprintf("%s/new", f->path);
+    int dirfd[2] = {open(dcur, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
+                    open(dnew, O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
+    free(dcur);
+    free(dnew);
     struct hcache_read *r = f->st->hc ? hcache_read_begin(f->st->hc, f->path) : NULL;
     for (size_t i = 0; i < nm.n; i++) {
         bool missed;
         struct mail_envelope *env =
-            maildir_list_one(f, r, nm.v[i], nm.in_new[i], &missed, &buf, &cap);
+            maildir_list_one(r, dirfd, nm.v[i], nm.in_new[i], &missed, &buf, &cap);
         if (env != NULL) {
             if (missed)
                 l.miss[l.nmiss++] = l.n;
@@ -530,6 +567,7 @@ maildir_list_envelopes(void *fpriv, const struct mail_progress *progress,
     }
     hcache_read_end(r);
     r = NULL;
+    maildir_close_dirs(dirfd);
     if (progress && progress->fn)
         progress->fn(progress->arg, nm.n, nm.n);
     maildir_cache_misses(f, &nm, &l, name_of);
@@ -547,6 +585,7 @@ maildir_list_envelopes(void *fpriv, const struct mail_progress *progress,
     return 0;
 fail:
     hcache_read_end(r);
+    maildir_close_dirs(dirfd);
     mail_envelopes_free(l.envs, l.n);
     free(name_of);
     free(l.miss);
