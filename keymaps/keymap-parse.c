@@ -277,6 +277,8 @@ int
 km_parse_line(const char *line, const char *file, unsigned lineno, struct km_bindings *out,
               struct nx_err *err)
 {
+    if (line == NULL)
+        return 0;
     struct km_line l = {.text = line, .len = strcspn(line, "\n"), .file = file, .lineno = lineno};
     struct km_token tok[KM_MAX_TOKENS];
     unsigned ntok;
@@ -294,7 +296,7 @@ km_parse_text(const char *text, const char *file, struct km_bindings *out, struc
 {
     size_t saved = out->n;
     unsigned lineno = 1;
-    for (const char *p = text; *p != '\0'; lineno++) {
+    for (const char *p = text; p != NULL && *p != '\0'; lineno++) {
         if (km_parse_line(p, file, lineno, out, err) < 0) {
             out->n = saved;
             return -1;
