@@ -303,6 +303,8 @@ static const struct dsn_reason_phrase dsn_general[] = {
     {R(USERUNKNOWN), "address not found"},
     {R(USERUNKNOWN), "address couldn't be found"},
     {R(USERUNKNOWN), "address could not be found"},
+    {R(USERUNKNOWN), "address * couldn't be found"},
+    {R(USERUNKNOWN), "address * could not be found"},
     {R(USERUNKNOWN), "wasn't found at"},
     {R(USERUNKNOWN), "was not found at"},
     {R(USERUNKNOWN), "account does not exist"},

@@ -386,11 +386,14 @@ dsn_addr_next(const char *s, size_t len, size_t from, size_t *alen)
             while (e > at + 1 && (s[e - 1] == '.' || s[e - 1] == '-'))
                 e--;
         }
-        /* text glued to an address: "宛先user@example.jp", "user@example.jp，" */
+        /* CJK text glued to an address ("宛先user@example.jp"): drop the
+         * three-byte characters before an ASCII local part; two-byte ones
+         * are letters of an RFC 6531 local part ("jörg") */
         size_t ascii = at;
         while (!quoted && ascii > b && (unsigned char)s[ascii - 1] < 0x80)
             ascii--;
-        if (!quoted && ascii > b && ascii < at)
+        if (!quoted && ascii > b && ascii < at && ascii >= b + 3 &&
+            ((unsigned char)s[ascii - 3] & 0xF0) == 0xE0)
             b = ascii;
         if (!literal) {
             size_t dot = e;
