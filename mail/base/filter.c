@@ -270,10 +270,12 @@ filter_drain(int *fd, struct strbuf *sb, size_t cap, bool *over)
     strbuf_add(sb, buf, (size_t)n < keep ? (size_t)n : keep);
 }
 
+enum filter_fail { FILTER_TIMEOUT = 1, FILTER_OVERFLOW };
+
 /* Feed stdin and collect stdout/stderr until both reach EOF.  Returns 0,
- * or -1 on timeout (1) or overflow (2) in *why. */
-static int
-filter_io(struct filter_proc *p, const char *in, size_t in_len, size_t max_out, int *why)
+ * or the reason it stopped. */
+static enum filter_fail
+filter_io(struct filter_proc *p, const char *in, size_t in_len, size_t max_out)
 {
     size_t off = 0;
     bool over = false, eover = false;
@@ -283,11 +285,11 @@ filter_io(struct filter_proc *p, const char *in, size_t in_len, size_t max_out, 
     while (p->out >= 0 || p->errfd >= 0) {
         long long left = p->deadline - filter_now_ms();
         if (left <= 0)
-            return *why = 1, -1;
+            return FILTER_TIMEOUT;
         struct pollfd fds[3] = {{p->in, POLLOUT, 0}, {p->out, POLLIN, 0}, {p->errfd, POLLIN, 0}};
         int r = poll(fds, 3, left > 1000 ? 1000 : (int)left);
         if (r < 0 && errno != EINTR)
-            return *why = 1, -1;
+            return FILTER_TIMEOUT; /* cannot wait: treat as out of time */
         if (r <= 0)
             continue;
         if (p->in >= 0 && fds[0].revents) {
@@ -305,7 +307,7 @@ filter_io(struct filter_proc *p, const char *in, size_t in_len, size_t max_out, 
         if (p->errfd >= 0 && fds[2].revents)
             filter_drain(&p->errfd, &p->ebuf, FILTER_PEER_MAX, &eover);
         if (over)
-            return *why = 2, -1;
+            return FILTER_OVERFLOW;
     }
     filter_close(&p->in);
     return 0;
@@ -374,7 +376,7 @@ filter_run_argv(char *const argv[], const char *in, size_t in_len, size_t max_ou
 {
     struct filter_proc p = {.pid = -1, .in = -1, .out = -1, .errfd = -1};
     sigset_t old;
-    int why = 0, rc = -1;
+    int rc = -1;
 
     *out = NULL;
     if (out_len)
@@ -385,10 +387,10 @@ filter_run_argv(char *const argv[], const char *in, size_t in_len, size_t max_ou
     if (filter_spawn(&p, argv, err) != 0)
         return -1;
     filter_sigpipe(true, &old);
-    int io = filter_io(&p, in ? in : "", in ? in_len : 0, max_out, &why);
+    enum filter_fail why = filter_io(&p, in ? in : "", in ? in_len : 0, max_out);
     filter_sigpipe(false, &old);
-    if (io != 0) {
-        if (why == 2)
+    if (why != 0) {
+        if (why == FILTER_OVERFLOW)
             nx_err_set(err, NX_ERR_LIMIT, "'%s' wrote more than %zu bytes", argv[0], max_out);
         else
             nx_err_set(err, NX_ERR_PROTO, "'%s' timed out after %u ms", argv[0], timeout_ms);

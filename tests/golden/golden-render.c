@@ -144,9 +144,10 @@ main(int argc, char **argv)
             opts.headers_mode = RENDER_HEADERS_ALL;
         else if (strcmp(argv[i], "--prefer-html") == 0)
             opts.prefer_html = true;
-        else if (argv[i][0] == '-' || npos == 64)
-            return fprintf(stderr, "golden-render: bad argument %s\n", argv[i]), 2;
-        else
+        else if (argv[i][0] == '-' || npos == 64) {
+            fprintf(stderr, "golden-render: bad argument %s\n", argv[i]);
+            return 2;
+        } else
             pos[npos++] = argv[i];
     }
     if (npos < 3) {
