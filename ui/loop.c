@@ -307,10 +307,23 @@ loop_timer(struct ui *ui)
 void
 ui_loop_run(struct ui *ui)
 {
+    int redraws = 0;
     clock_gettime(CLOCK_MONOTONIC, &ui->next_check);
     ui->next_check.tv_sec += ui->check_interval;
     while (!ui->quit) {
-        ui_loop_redraw(ui);
+        /* what is pending already: signals seen during long work, keys in
+         * curses' own queue (a redraw may have queued KEY_RESIZE there,
+         * where poll() cannot see it) */
+        loop_signals(ui);
+        loop_read_keys(ui);
+        if (ui->quit)
+            break;
+        if (ui->dirty != 0 && redraws < 2) {
+            ui_loop_redraw(ui);
+            redraws++;
+            continue;
+        }
+        redraws = 0;
         struct pollfd pfd[3] = {
             {.fd = STDIN_FILENO, .events = POLLIN},
             {.fd = loop_pipe[0], .events = POLLIN},
@@ -322,7 +335,7 @@ ui_loop_run(struct ui *ui)
             timeout = LOOP_SEQ_TIMEOUT_MS;
         int ready = poll(pfd, 3, timeout);
         if (ready < 0 && errno != EINTR) {
-            ui_message(ui, "poll failed: %s", strerror(errno));
+            log_debug("poll: %s", strerror(errno));
             ui->quit = true;
             break;
         }
@@ -331,12 +344,10 @@ ui_loop_run(struct ui *ui)
             ui->quit = true; /* the terminal is gone */
             break;
         }
-        loop_signals(ui);
         if (pfd[2].revents & POLLIN)
             ui_ops_check_mail(ui, true);
         loop_timer(ui);
         if (ready == 0 && waiting)
             loop_pending_timeout(ui);
-        loop_read_keys(ui);
     }
 }

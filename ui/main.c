@@ -222,8 +222,7 @@ main_run_ui(struct ui *ui)
     ui_colour_init(ui->cfg);
     ui_screen_push(ui, ui_index_new(ui));
     ui->dirty |= UI_DIRTY_LAYOUT;
-    ui_loop_redraw(ui); /* the frame first, then the progress while reading */
-    ui_ops_open_folder(ui, "INBOX");
+    ui_ops_open_folder(ui, "INBOX"); /* on a blank screen, with progress */
     ui_loop_run(ui);
     while (ui->top != NULL)
         ui_screen_pop(ui);

@@ -188,10 +188,12 @@ ui_ops_sync(struct ui *ui, bool then_quit)
 {
     char q[96];
     if (ui->mbox == NULL || ui->mbox->ndeleted == 0) {
-        if (then_quit)
+        if (then_quit) {
             ui->quit = true;
-        else
+        } else { /* as mutt's sync: also look at what changed outside */
             ui_message(ui, "No deleted messages to purge.");
+            ui_ops_check_mail(ui, true);
+        }
         return;
     }
     snprintf(q, sizeof q, "Purge %zu deleted message%s?", ui->mbox->ndeleted,

@@ -48,7 +48,7 @@ ui_start() {
         set-option -g remain-on-exit on \; \
         set-option -g history-limit 1000 \; \
         new-session -d -s t -x 100 -y 30 sh -c \
-        't=$1 e=$2; shift 2; printf "\033]2;%s\007" "$t"; clear; "$0" "$@" 2>"$e"; echo nixie-exit=$?' \
+        'trap : INT; t=$1 e=$2; shift 2; printf "\033]2;%s\007" "$t"; clear; "$0" "$@" 2>"$e"; echo nixie-exit=$?' \
         "$NIXIE" "$UI_TITLE" "$UI_TMP/stderr" "$@"
 }
 
