@@ -443,11 +443,13 @@ envelope_put_buf(struct envelope_builder *b, enum envelope_str i, struct strbuf 
 }
 
 static struct mail_envelope *
-envelope_finish(struct envelope_tmp *t)
+envelope_finish(struct envelope_tmp *t, const char *key)
 {
     struct envelope_builder b = {.sb = STRBUF_INIT};
     strbuf_grow(&b.sb, t->from.len + t->to.len + t->cc.len + t->subject.len + t->mid.len +
-                           t->irt.len + t->refs.len + 64);
+                           t->irt.len + t->refs.len + (key ? strlen(key) : 0) + 64);
+    if (key != NULL)
+        envelope_builder_put(&b, ENV_KEY, key, strlen(key));
     envelope_put_buf(&b, ENV_FROM, &t->from, false);
     if (t->from_name != NULL)
         envelope_builder_put(&b, ENV_FROM_NAME, t->from_name, strlen(t->from_name));
@@ -527,6 +529,12 @@ envelope_select(const char *hdr, size_t hlen, struct strbuf *out)
 struct mail_envelope *
 mail_envelope_parse(const char *data, size_t len, struct nx_err *err)
 {
+    return mail_envelope_parse_key(data, len, NULL, err);
+}
+
+struct mail_envelope *
+mail_envelope_parse_key(const char *data, size_t len, const char *key, struct nx_err *err)
+{
     struct envelope_tmp t = {.from = STRBUF_INIT};
     struct mailimf_fields *fields = NULL;
     size_t hlen, body, idx = 0;
@@ -557,5 +565,5 @@ mail_envelope_parse(const char *data, size_t len, struct nx_err *err)
         envelope_fallback(&t, sel.buf, sel.len);
     strbuf_free(&sel);
     t.scalars.size = len;
-    return envelope_finish(&t);
+    return envelope_finish(&t, key);
 }

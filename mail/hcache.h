@@ -27,9 +27,10 @@ void hcache_free(struct hcache *hc);
 /* A read session over one folder (one LMDB read transaction). */
 struct hcache_read;
 struct hcache_read *hcache_read_begin(struct hcache *hc, const char *folder);
-/* The cached envelope of `uniq` as a new envelope (key NULL, flags 0), or
- * NULL on a miss or an entry that fails validation. */
-struct mail_envelope *hcache_get(struct hcache_read *r, const char *uniq, size_t ulen);
+/* The cached envelope of `uniq` as a new envelope with `key` (may be NULL)
+ * and flags 0, or NULL on a miss or an entry that fails validation. */
+struct mail_envelope *hcache_get(struct hcache_read *r, const char *uniq, size_t ulen,
+                                 const char *key);
 void hcache_read_end(struct hcache_read *r);
 
 /* Store n envelopes of `folder` in one transaction.  0 or -1. */

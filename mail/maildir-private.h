@@ -31,6 +31,13 @@ struct maildir_seen {
     bool in_new;
 };
 
+/* File names of a folder as readdir gave them. */
+struct maildir_names {
+    char **v;     /* owned */
+    bool *in_new; /* in new/ (else cur/) */
+    size_t n, cap;
+};
+
 struct maildir_folder {
     struct maildir_store *st; /* borrowed */
     char *path;               /* owned: the folder directory */
@@ -38,6 +45,10 @@ struct maildir_folder {
     struct timespec mtime_new, mtime_cur;
     struct maildir_seen *seen; /* sorted by uniq */
     size_t nseen;
+    /* names of the last list, turned into `seen` only when first needed:
+     * sorting 100k names would cost a tenth of opening the folder */
+    struct maildir_names pending;
+    bool has_pending;
 };
 
 /* Directory of folder `name` ("INBOX" -> root), malloc'd; NULL with err

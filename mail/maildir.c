@@ -268,6 +268,9 @@ maildir_folder_open(void *priv, const char *name, void **fpriv, struct nx_err *e
     return 0;
 }
 
+static void maildir_names_free(struct maildir_names *nm);
+static void maildir_seen_ready(struct maildir_folder *f);
+
 void
 maildir_seen_free(struct maildir_folder *f)
 {
@@ -276,6 +279,9 @@ maildir_seen_free(struct maildir_folder *f)
     free(f->seen);
     f->seen = NULL;
     f->nseen = 0;
+    if (f->has_pending)
+        maildir_names_free(&f->pending);
+    f->has_pending = false;
 }
 
 static void
@@ -292,6 +298,7 @@ maildir_folder_free(void *fpriv)
 void
 maildir_seen_note(struct maildir_folder *f, const char *name, bool in_new, bool gone)
 {
+    maildir_seen_ready(f);
     size_t ulen = maildir_uniq_len(name), lo = 0, hi = f->nseen;
     while (lo < hi) { /* binary search on the sorted unique names */
         size_t mid = lo + (hi - lo) / 2;
@@ -322,12 +329,6 @@ maildir_seen_note(struct maildir_folder *f, const char *name, bool in_new, bool 
 }
 
 /* ---- scanning ---- */
-
-struct maildir_names {
-    char **v;
-    bool *in_new;
-    size_t n, cap;
-};
 
 static void
 maildir_names_free(struct maildir_names *nm)
@@ -403,6 +404,17 @@ maildir_seen_build(const struct maildir_names *nm)
     return s;
 }
 
+static void
+maildir_seen_ready(struct maildir_folder *f)
+{
+    if (!f->has_pending)
+        return;
+    f->seen = maildir_seen_build(&f->pending);
+    f->nseen = f->pending.n;
+    maildir_names_free(&f->pending);
+    f->has_pending = false;
+}
+
 /* ---- listing ---- */
 
 /* Size from a ",S=<n>" in the unique part of a name (Dovecot and our own
@@ -427,7 +439,7 @@ maildir_name_size(const char *name, size_t ulen, uint64_t *size)
 
 /* Envelope from the head of a file: only the header block is read. */
 static struct mail_envelope *
-maildir_read_envelope(int dirfd, const char *name, char **buf, size_t *cap)
+maildir_read_envelope(int dirfd, const char *name, const char *key, char **buf, size_t *cap)
 {
     int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
     struct stat st;
@@ -460,7 +472,7 @@ maildir_read_envelope(int dirfd, const char *name, char **buf, size_t *cap)
         want *= 2;
     }
     close(fd);
-    struct mail_envelope *env = mail_envelope_parse(*buf, got, NULL);
+    struct mail_envelope *env = mail_envelope_parse_key(*buf, got, key, NULL);
     if (env != NULL)
         env->size = size;
     return env;
@@ -481,16 +493,15 @@ maildir_list_one(struct hcache_read *r, const int dirfd[2], const char *name, bo
     char key[4096];
     size_t ulen = maildir_uniq_len(name);
     uint64_t size;
-    struct mail_envelope *env = r ? hcache_get(r, name, ulen) : NULL;
+    snprintf(key, sizeof key, "%s/%s", in_new ? "new" : "cur", name);
+    struct mail_envelope *env = r ? hcache_get(r, name, ulen, key) : NULL;
     if (env != NULL && maildir_name_size(name, ulen, &size) && size != env->size) {
         mail_envelope_free(env); /* the name says another size: not what we cached */
         env = NULL;
     }
     *missed = env == NULL;
-    if (env == NULL && (env = maildir_read_envelope(dirfd[in_new], name, buf, cap)) == NULL)
+    if (env == NULL && (env = maildir_read_envelope(dirfd[in_new], name, key, buf, cap)) == NULL)
         return NULL;
-    snprintf(key, sizeof key, "%s/%s", in_new ? "new" : "cur", name);
-    mail_envelope_set(env, &env->key, key);
     env->flags = maildir_flags_from_name(name) | (in_new ? MAIL_FLAG_RECENT : 0);
     return env;
 }
@@ -572,8 +583,8 @@ maildir_list_envelopes(void *fpriv, const struct mail_progress *progress,
         progress->fn(progress->arg, nm.n, nm.n);
     maildir_cache_misses(f, &nm, &l, name_of);
     maildir_seen_free(f);
-    f->seen = maildir_seen_build(&nm);
-    f->nseen = nm.n;
+    f->pending = nm; /* the folder keeps the names for check() */
+    f->has_pending = true;
     f->mtime_new = mnew;
     f->mtime_cur = mcur;
     *out = l.envs;
@@ -581,7 +592,6 @@ maildir_list_envelopes(void *fpriv, const struct mail_progress *progress,
     free(name_of);
     free(l.miss);
     free(buf);
-    maildir_names_free(&nm);
     return 0;
 fail:
     hcache_read_end(r);
@@ -706,6 +716,7 @@ maildir_check(void *fpriv, struct mail_folder_changes *changes, struct nx_err *e
      * unchanged mtimes mean nothing to do without reading a directory. */
     if (maildir_ts_eq(sn.st_mtim, f->mtime_new) && maildir_ts_eq(sc.st_mtim, f->mtime_cur))
         return 0;
+    maildir_seen_ready(f);
     struct maildir_names nm;
     struct timespec mnew, mcur;
     if (maildir_scan_both(f, &nm, &mnew, &mcur, err) < 0)

@@ -65,6 +65,11 @@ struct mail_envelope *mail_envelope_from_strings(const char *const s[MAIL_ENV_NS
                                                  const size_t len[MAIL_ENV_NSTR],
                                                  const struct mail_envelope *scalars);
 
+/* mail_envelope_parse() with `key` (may be NULL) packed into the same
+ * allocation: a listed folder keeps 100k of these. */
+struct mail_envelope *mail_envelope_parse_key(const char *data, size_t len, const char *key,
+                                              struct nx_err *err);
+
 /* Offsets of the end of a header block: *header_len covers the fields and
  * their line breaks, *body_off is where the body starts (after the empty
  * line), or len when there is no empty line. */
