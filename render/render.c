@@ -187,13 +187,15 @@ render_separator(struct render_ctx *ctx, const struct mail_part *p, unsigned n)
 static void
 render_html(struct render_ctx *ctx, const char *html, size_t len)
 {
-    static const struct render_text how = {.quotes = true};
+    /* Our converter marks blockquotes with "> "; an external one lays text
+     * out itself, and a wrapped "> 4" there is not a quote. */
+    static const struct render_text how = {.quotes = true}, ext = {0};
     const struct render_opts *o = ctx->opts;
     if (o->html_convert) {
         char *out = NULL;
         size_t olen = 0;
         if (o->html_convert(o->html_arg, html, len, ctx->doc->width, &out, &olen) == 0 && out) {
-            render_text(ctx->doc, out, olen, &how, o);
+            render_text(ctx->doc, out, olen, &ext, o);
             free(out);
             return;
         }

@@ -417,7 +417,7 @@ fake_convert(void *arg, const char *html, size_t len, size_t width, char **out, 
     if (fc->fail)
         return -1;
     /* hostile converter output: it must be sanitised like any text */
-    static const char text[] = "converted \x1b[31mred\x1b[0m\n";
+    static const char text[] = "converted \x1b[31mred\x1b[0m\n> not a quote\n";
     *out = strdup(text);
     *out_len = sizeof text - 1;
     return 0;
@@ -435,7 +435,10 @@ test_html_converter(void **state)
     char *out = render_raw(msg, sizeof msg - 1, &opts, 64, false);
     assert_int_equal(fc.calls, 1);
     assert_int_equal(fc.width, 64);
-    assert_contains(out, "converted ^[[31mred^[[0m\n");
+    assert_contains(out, "converted ^[[31mred^[[0m\n> not a quote\n");
+    free(out);
+    out = render_str(msg, &opts, true);
+    assert_contains(out, "{normal}> not a quote\n");
     free(out);
     fc.fail = 1;
     out = render_str(msg, &opts, true);
