@@ -152,7 +152,9 @@ dsn_original_inline(struct dsn_ctx *ctx)
     for (size_t pos = start, next, lines = 0; pos < n && lines < 8; pos = next, lines++) {
         dsn_line_end(raw, n, pos, &next);
         if (dsn_looks_like_header(raw + pos, n - pos)) {
-            char *copy = xstrndup(raw + pos, n - pos);
+            char *copy = xmalloc(n - pos + 1); /* may hold NUL bytes: not strndup */
+            memcpy(copy, raw + pos, n - pos);
+            copy[n - pos] = '\0';
             dsn_original_set(ctx, copy, n - pos, "inline");
             break;
         }

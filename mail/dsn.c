@@ -129,12 +129,20 @@ dsn_note(struct dsn_ctx *ctx, const char *fmt, ...)
 {
     if (ctx->notes.len > 2048)
         return; /* hostile input could otherwise produce megabytes of notes */
+    struct strbuf tmp = STRBUF_INIT;
     va_list ap;
     va_start(ap, fmt);
-    if (ctx->notes.len)
-        strbuf_addc(&ctx->notes, '\n');
-    strbuf_vaddf(&ctx->notes, fmt, ap);
+    strbuf_vaddf(&tmp, fmt, ap);
     va_end(ap);
+    /* notes quote the input: valid UTF-8, one line, bounded */
+    char *line = dsn_strclean(tmp.buf, tmp.len, 256, true);
+    if (line) {
+        if (ctx->notes.len)
+            strbuf_addc(&ctx->notes, '\n');
+        strbuf_adds(&ctx->notes, line);
+    }
+    free(line);
+    strbuf_free(&tmp);
 }
 
 void
