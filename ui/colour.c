@@ -69,13 +69,20 @@ ui_colour_init(const struct nx_config *cfg)
             if (cfg->colour_bg[id] != -2)
                 bg = cfg->colour_bg[id];
         }
+        int attrs = d->attrs;
+        if (COLORS <= 8 && fg >= 8 && fg < 16) { /* brightred on 8 colours: bold red */
+            fg = (short)(fg - 8);
+            attrs |= A_BOLD;
+        }
+        if (COLORS <= 8 && bg >= 8 && bg < 16)
+            bg = (short)(bg - 8);
         if (!defaults) { /* -1 needs use_default_colors() */
             fg = fg < 0 ? COLOR_WHITE : fg;
             bg = bg < 0 ? COLOR_BLACK : bg;
         }
         if (colours && id + 1 < COLOR_PAIRS && fg < COLORS && bg < COLORS &&
             init_pair((short)(id + 1), fg, bg) == OK)
-            colour_attrs[id] = (int)(COLOR_PAIR(id + 1) | (chtype)d->attrs);
+            colour_attrs[id] = (int)(COLOR_PAIR(id + 1) | (chtype)attrs);
         else
             colour_attrs[id] = d->mono;
     }

@@ -164,7 +164,8 @@ main_load_config(struct ui *ui, struct nx_config *cfg, const struct main_args *a
 /* Where the mail is: -f, --demo or the default account.  *demo_dir gets
  * the demo copy to remove at exit. */
 static char *
-main_location(const struct nx_config *cfg, const struct main_args *a, char **demo_dir)
+main_location(struct ui *ui, const struct nx_config *cfg, const struct main_args *a,
+              char **demo_dir)
 {
     struct nx_err err = {0};
     if (a->demo) {
@@ -177,6 +178,7 @@ main_location(const struct nx_config *cfg, const struct main_args *a, char **dem
     if (a->folder != NULL)
         return xstrdup(a->folder);
     const struct account *acct = config_account(cfg, NULL);
+    ui->account = acct;
     if (acct == NULL || acct->maildir == NULL) {
         char *path = a->config != NULL ? xstrdup(a->config) : config_default_path();
         main_no_mailbox(path);
@@ -267,7 +269,7 @@ main(int argc, char **argv)
 
     if (main_load_config(ui, &cfg, &args) < 0)
         goto fail;
-    location = main_location(&cfg, &args, &demo_dir);
+    location = main_location(ui, &cfg, &args, &demo_dir);
     if (location == NULL || main_open_store(ui, location, &args) < 0)
         goto fail;
     if (main_run_ui(ui) < 0)

@@ -126,9 +126,29 @@ ui_mbox_move(struct ui_mbox *mb, size_t pos, const char *dest, struct nx_err *er
     return 0;
 }
 
-int
-ui_mbox_expunge(struct ui_mbox *mb, size_t *removed, struct nx_err *err)
+/* Remove env, or move it to the trash without its T flag (in the trash it
+ * is no longer "marked deleted").  On failure env is still marked. */
+static int
+mbox_expunge_one(struct ui_mbox *mb, struct mail_envelope *env, const char *trash,
+                 struct nx_err *err)
 {
+    unsigned flags = env->flags;
+    if (trash == NULL)
+        return mail_folder_remove(mb->folder, env, err);
+    if (mail_folder_set_flags(mb->folder, env, flags & ~(unsigned)MAIL_FLAG_TRASHED, err) < 0)
+        return -1;
+    if (mail_folder_move(mb->folder, env, trash, err) == 0)
+        return 0;
+    mail_folder_set_flags(mb->folder, env, flags, NULL); /* best effort: mark it again */
+    env->flags = flags;
+    return -1;
+}
+
+int
+ui_mbox_expunge(struct ui_mbox *mb, const char *trash, size_t *removed, struct nx_err *err)
+{
+    if (trash != NULL && (*trash == '\0' || strcmp(trash, mb->name) == 0))
+        trash = NULL;
     const struct mail_envelope *keep = ui_mbox_at(mb, mb->cur);
     int rc = 0;
     *removed = 0;
@@ -137,10 +157,9 @@ ui_mbox_expunge(struct ui_mbox *mb, size_t *removed, struct nx_err *err)
             i++;
             continue;
         }
-        if (mail_folder_remove(mb->folder, mb->envs[i], err) < 0) {
-            rc = -1;
+        rc = mbox_expunge_one(mb, mb->envs[i], trash, err);
+        if (rc < 0)
             break;
-        }
         if (mb->envs[i] == keep)
             keep = NULL;
         mbox_drop(mb, i);

@@ -45,9 +45,11 @@ int ui_mbox_set_flags(struct ui_mbox *mb, size_t pos, unsigned flags, struct nx_
 /* Move the message at pos to folder dest; it leaves the view. */
 int ui_mbox_move(struct ui_mbox *mb, size_t pos, const char *dest, struct nx_err *err);
 
-/* Remove every message marked deleted (T).  *removed counts those gone; on a
- * failure the ones already removed stay removed and the rest stay marked. */
-int ui_mbox_expunge(struct ui_mbox *mb, size_t *removed, struct nx_err *err);
+/* Remove every message marked deleted (T), or move it to folder `trash`
+ * (NULL: remove for good; in the trash folder itself messages are removed).
+ * *removed counts those gone; on a failure the ones already gone stay gone
+ * and the rest stay marked. */
+int ui_mbox_expunge(struct ui_mbox *mb, const char *trash, size_t *removed, struct nx_err *err);
 
 /* List the folder again (after check() saw changes), keeping the cursor on
  * the same message when it is still there.  On failure mb is unchanged. */

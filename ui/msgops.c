@@ -171,13 +171,17 @@ ops_sync_done(struct ui *ui, void *arg, int answer)
     if (answer < 0)
         return;
     if (answer == 1 && ui->mbox != NULL) {
-        int rc = ui_mbox_expunge(ui->mbox, &removed, &err);
+        const char *trash = ui->account != NULL ? ui->account->trash : NULL;
+        int rc = ui_mbox_expunge(ui->mbox, trash, &removed, &err);
         ui->dirty |= UI_DIRTY_CONTENT;
         if (rc < 0) {
             ui_error(ui, &err); /* stay: the user should see what is left */
             return;
         }
-        ui_message(ui, "%zu message%s purged.", removed, removed == 1 ? "" : "s");
+        if (trash != NULL && strcmp(trash, ui->mbox->name) != 0)
+            ui_message(ui, "%zu message%s moved to %s.", removed, removed == 1 ? "" : "s", trash);
+        else
+            ui_message(ui, "%zu message%s purged.", removed, removed == 1 ? "" : "s");
     }
     if (then_quit)
         ui->quit = true;

@@ -146,7 +146,7 @@ ui_docview_draw(const struct ui_docview *v, const char *needle, int cols)
     if (v->doc == NULL)
         return;
     for (int r = 0; r < v->rows && v->top + (size_t)r < v->doc->nlines; r++)
-        ui_paint_rline(r, &v->doc->lines[v->top + (size_t)r], needle, cols);
+        ui_paint_rline(v->y0 + r, &v->doc->lines[v->top + (size_t)r], needle, cols);
 }
 
 int

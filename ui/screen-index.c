@@ -143,31 +143,37 @@ index_draw_line(struct ui *ui, int y, size_t pos)
         ui_paint_text(y, x, env->subject != NULL ? env->subject : "(no subject)", cols - x, attr);
 }
 
-static void
-index_draw(struct screen *s, struct ui *ui)
+void
+ui_index_paint(struct ui *ui, int y0, size_t rows, size_t *top)
 {
-    struct index *ix = s->data;
     struct ui_mbox *mb = ui->mbox;
-    size_t rows = (size_t)ui_content_rows(ui);
-    index_fix_top(ix, mb, rows);
+    struct index ix = {*top};
+    index_fix_top(&ix, mb, rows);
+    *top = ix.top;
     if (mb == NULL) {
-        ui_paint_text(0, 0, "No folder is open: press c to open one, y for the folder list.",
+        ui_paint_text(y0, 0, "No folder is open: press c to open one, y for the folder list.",
                       ui->cols, RSTYLE_NOTE);
         return;
     }
     if (mb->n == 0) {
-        ui_paint_text(0, 0, "No messages in this folder.", ui->cols, RSTYLE_NOTE);
+        ui_paint_text(y0, 0, "No messages in this folder.", ui->cols, RSTYLE_NOTE);
         return;
     }
-    for (size_t r = 0; r < rows && ix->top + r < mb->n; r++)
-        index_draw_line(ui, (int)r, ix->top + r);
+    for (size_t r = 0; r < rows && ix.top + r < mb->n; r++)
+        index_draw_line(ui, y0 + (int)r, ix.top + r);
 }
 
 static void
-index_status(struct screen *s, struct ui *ui, struct strbuf *out, struct strbuf *right)
+index_draw(struct screen *s, struct ui *ui)
+{
+    struct index *ix = s->data;
+    ui_index_paint(ui, 0, (size_t)ui_content_rows(ui), &ix->top);
+}
+
+void
+ui_index_status(struct ui *ui, struct strbuf *out, struct strbuf *right)
 {
     struct ui_mbox *mb = ui->mbox;
-    (void)s;
     if (mb == NULL) {
         strbuf_adds(out, "--- nixie: no folder");
         return;
@@ -183,6 +189,13 @@ index_status(struct screen *s, struct ui *ui, struct strbuf *out, struct strbuf 
                 mb->threads ? ", threads" : "");
     if (mb->n > 0)
         strbuf_addf(right, "%zu/%zu", mb->cur + 1, mb->n);
+}
+
+static void
+index_status(struct screen *s, struct ui *ui, struct strbuf *out, struct strbuf *right)
+{
+    (void)s;
+    ui_index_status(ui, out, right);
 }
 
 static void

@@ -16,6 +16,7 @@
 #include "mail/base/xalloc.h"
 #include "mail/dsn.h"
 #include "render/render.h"
+#include "ui/colour.h"
 #include "ui/mbox.h"
 #include "ui/screen.h"
 #include "ui/ui-private.h"
@@ -30,6 +31,8 @@ struct pager {
     size_t width;              /* the rdoc's width */
     bool all_headers;
     bool highlight;            /* a search ran here: show ui->search */
+    int index_rows;            /* pager_index_lines shown above the message */
+    size_t index_top;          /* their scroll position */
 };
 
 static void
@@ -110,7 +113,11 @@ pager_layout(struct screen *s, struct ui *ui, unsigned dirty)
         pager_load(pg, ui);
     else if (pg->width != (size_t)ui->cols)
         pager_render(pg, ui); /* a resize: wrap again at the new width */
-    pg->view.rows = ui_content_rows(ui);
+    /* pager_index_lines: a few index lines above the message, if room */
+    int rows = ui_content_rows(ui), lines = (int)ui->cfg->pager_index_lines;
+    pg->index_rows = lines > 0 && rows >= lines + 1 + 3 ? lines : 0;
+    pg->view.y0 = pg->index_rows > 0 ? pg->index_rows + 1 : 0;
+    pg->view.rows = rows - pg->view.y0;
     ui_docview_clamp(&pg->view);
 }
 
@@ -118,6 +125,17 @@ static void
 pager_draw(struct screen *s, struct ui *ui)
 {
     struct pager *pg = s->data;
+    if (pg->index_rows > 0) {
+        struct strbuf left = STRBUF_INIT, right = STRBUF_INIT;
+        ui_index_paint(ui, 0, (size_t)pg->index_rows, &pg->index_top);
+        ui_index_status(ui, &left, &right);
+        strbuf_adds(&left, "  ");
+        strbuf_add(&left, right.buf != NULL ? right.buf : "", right.len);
+        ui_paint_fill(pg->index_rows, 0, ui->cols, UI_COLOUR_STATUS);
+        ui_paint_text(pg->index_rows, 0, strbuf_str(&left), ui->cols, UI_COLOUR_STATUS);
+        strbuf_free(&left);
+        strbuf_free(&right);
+    }
     ui_docview_draw(&pg->view, pg->highlight ? ui->search : NULL, ui->cols);
 }
 

@@ -24,6 +24,7 @@
 #include "ui/htmlcmd.h"
 
 struct screen;
+struct strbuf;
 struct ui_mbox;
 
 /* Dirty bits: what the loop must redo before the next paint. */
@@ -37,6 +38,7 @@ enum ui_dirty {
 /* The UI's top-level state.  One instance, in ui/main.c. */
 struct ui {
     struct nx_config *cfg;     /* borrowed from main */
+    const struct account *account; /* in cfg; NULL with -f and --demo */
     struct keymap *km;         /* owned */
     struct render_opts ropts;  /* strings borrowed from cfg */
     struct htmlcmd html;       /* the html_command converter ropts points at */
@@ -126,6 +128,7 @@ const char *ui_strcasestr(const char *hay, size_t len, const char *needle);
 struct ui_docview {
     struct rdoc *doc; /* owned */
     size_t top;
+    int y0;   /* first screen row */
     int rows;
 };
 /* Scroll for NEXT_LINE .. BOTTOM; false if a is not a scrolling action. */
@@ -150,6 +153,11 @@ void ui_ops_sync(struct ui *ui, bool then_quit);
 bool ui_ops_step(struct ui *ui, int dir, bool unread_only);
 /* Search the index (subject and from) from the cursor; true if found. */
 bool ui_ops_index_search(struct ui *ui, const char *needle, int dir);
+
+/* Index lines and status text, also for the pager's pager_index_lines
+ * (ui/screen-index.c).  *top is the caller's scroll position. */
+void ui_index_paint(struct ui *ui, int y0, size_t rows, size_t *top);
+void ui_index_status(struct ui *ui, struct strbuf *left, struct strbuf *right);
 
 /* Screens (ui/screen-*.c, ui/prompt.c). */
 struct screen *ui_index_new(struct ui *ui);
