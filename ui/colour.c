@@ -6,14 +6,14 @@
  * dark and light terminals; a config `color` line replaces fg/bg of an rstyle.
  * Does not read the config file itself.
  */
-#include <curses.h>
-
 #include "ui/colour.h"
+
+#include <curses.h>
 
 struct colour_default {
     short fg, bg;
-    int attrs;    /* with colours */
-    int mono;     /* without colours */
+    int attrs; /* with colours */
+    int mono;  /* without colours */
 };
 
 #define D_ -1 /* the terminal's default colour */

@@ -11,6 +11,7 @@
 #define NIXIE_UI_COLOUR_H
 
 #include "render/render.h"
+
 #include "ui/config.h"
 
 enum ui_colour {
@@ -20,8 +21,8 @@ enum ui_colour {
     UI_COLOUR_INDEX_NEW,              /* unread message in the index */
     UI_COLOUR_INDEX_DELETED,
     UI_COLOUR_INDEX_FLAGGED,
-    UI_COLOUR_MESSAGE,                /* message line */
-    UI_COLOUR_ERROR,                  /* message line, errors */
+    UI_COLOUR_MESSAGE, /* message line */
+    UI_COLOUR_ERROR,   /* message line, errors */
     UI_COLOUR_PROMPT,
     UI_COLOUR__COUNT
 };

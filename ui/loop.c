@@ -6,7 +6,8 @@
  * in struct ui, ui/main.c).  Handlers set a flag and write a byte, nothing
  * more.  Does not paint (ui/redraw.c does, once per turn).
  */
-#include <curses.h>
+#include "ui/loop.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -15,8 +16,10 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <curses.h>
+
 #include "mail/base/log.h"
-#include "ui/loop.h"
+
 #include "ui/screen.h"
 
 /* How long "g" waits for a second key when "g" alone is bound too (ms). */
@@ -48,8 +51,8 @@ loop_signal_handler(int sig)
     case SIGWINCH:
         loop_sig_winch = 1;
         /* curses' handler only records the resize for wget_wch's KEY_RESIZE */
-        if (!(loop_curses_winch.sa_flags & SA_SIGINFO) &&
-            loop_curses_winch.sa_handler != SIG_DFL && loop_curses_winch.sa_handler != SIG_IGN)
+        if (!(loop_curses_winch.sa_flags & SA_SIGINFO) && loop_curses_winch.sa_handler != SIG_DFL &&
+            loop_curses_winch.sa_handler != SIG_IGN)
             loop_curses_winch.sa_handler(sig);
         break;
     }
@@ -153,8 +156,7 @@ loop_signals(struct ui *ui)
         /* without curses' handler, tell curses the size ourselves; with it,
          * wget_wch returns KEY_RESIZE below */
         struct winsize ws;
-        if ((loop_curses_winch.sa_handler == SIG_DFL ||
-             loop_curses_winch.sa_handler == SIG_IGN) &&
+        if ((loop_curses_winch.sa_handler == SIG_DFL || loop_curses_winch.sa_handler == SIG_IGN) &&
             ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
             resizeterm(ws.ws_row, ws.ws_col);
         ui->dirty |= UI_DIRTY_LAYOUT;

@@ -11,6 +11,7 @@
 #define NIXIE_UI_LOOP_H
 
 #include "mail/base/err.h"
+
 #include "ui/ui-private.h"
 
 /* Self-pipe and handlers for SIGINT, SIGTERM, SIGTSTP, SIGCONT: call before

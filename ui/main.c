@@ -16,7 +16,9 @@
 #include "mail/base/log.h"
 #include "mail/base/utf8.h"
 #include "mail/base/xalloc.h"
+
 #include "mail/backend.h"
+
 #include "ui/cmd.h"
 #include "ui/colour.h"
 #include "ui/config.h"
@@ -25,6 +27,7 @@
 #include "ui/loop.h"
 #include "ui/mbox.h"
 #include "ui/screen.h"
+
 #include "nixie-config.h"
 
 #define MAIN_CHECK_INTERVAL 30 /* seconds between new-mail checks */
@@ -90,8 +93,8 @@ static int
 main_parse_args(int argc, char **argv, struct main_args *a)
 {
     static const struct option longopts[] = {
-        {"demo", no_argument, NULL, 'D'},    {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'v'}, {"file", required_argument, NULL, 'f'},
+        {"demo", no_argument, NULL, 'D'},         {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'v'},      {"file", required_argument, NULL, 'f'},
         {"config", required_argument, NULL, 'F'}, {NULL, 0, NULL, 0},
     };
     int c;

@@ -5,11 +5,12 @@
  * a message goes through the backend first and only then into this model,
  * so a failed write leaves the index showing what is on disk.  No curses.
  */
+#include "ui/mbox.h"
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "mail/base/xalloc.h"
-#include "ui/mbox.h"
 
 static void
 mbox_count(struct ui_mbox *mb)
@@ -181,9 +182,9 @@ ui_mbox_reload(struct ui_mbox *mb, const struct mail_progress *progress, struct 
     const struct mail_envelope *keep = NULL;
     for (size_t i = 0; old != NULL && i < n && keep == NULL; i++) {
         const char *a = envs[i]->message_id, *b = old->message_id;
-        if (a != NULL && b != NULL ? strcmp(a, b) == 0
-                                   : envs[i]->key != NULL && old->key != NULL &&
-                                         strcmp(envs[i]->key, old->key) == 0)
+        if (a != NULL && b != NULL
+                ? strcmp(a, b) == 0
+                : envs[i]->key != NULL && old->key != NULL && strcmp(envs[i]->key, old->key) == 0)
             keep = envs[i];
     }
     mail_envelopes_free(mb->envs, mb->n);

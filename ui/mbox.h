@@ -12,19 +12,21 @@
 #include <stddef.h>
 
 #include "mail/base/err.h"
+
 #include "mail/backend.h"
+
 #include "ui/thread.h"
 
 struct ui_mbox {
-    struct mail_folder *folder;   /* owned */
-    char *name;                   /* owned */
-    struct mail_envelope **envs;  /* owned */
+    struct mail_folder *folder;  /* owned */
+    char *name;                  /* owned */
+    struct mail_envelope **envs; /* owned */
     size_t n;
-    struct ui_thread_view *view;  /* owned; never NULL */
-    size_t cur;                   /* cursor (view position); 0 when empty */
+    struct ui_thread_view *view; /* owned; never NULL */
+    size_t cur;                  /* cursor (view position); 0 when empty */
     size_t nunread, ndeleted, nflagged;
-    bool threads, newest_first;   /* how the view is ordered */
-    unsigned long gen;            /* bumped when the view changes (not for flags) */
+    bool threads, newest_first; /* how the view is ordered */
+    unsigned long gen;          /* bumped when the view changes (not for flags) */
 };
 
 /* Open folder `name` of st and list it (progress may be NULL). */

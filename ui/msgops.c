@@ -221,8 +221,8 @@ ui_ops_step(struct ui *ui, int dir, bool unread_only)
         if (unread_only)
             ui_message(ui, "No more unread messages.");
         else
-            ui_message(ui, dir > 0 ? "You are on the last message." :
-                                     "You are on the first message.");
+            ui_message(ui,
+                       dir > 0 ? "You are on the last message." : "You are on the first message.");
         return false;
     }
     mb->cur = pos;

@@ -8,11 +8,13 @@
  * utf8_width()/utf8_fit(), so a wide character is never cut in half.
  */
 #include <ctype.h>
-#include <curses.h>
 #include <string.h>
+
+#include <curses.h>
 
 #include "mail/base/strbuf.h"
 #include "mail/base/utf8.h"
+
 #include "ui/colour.h"
 #include "ui/ui-private.h"
 

@@ -8,13 +8,15 @@
  * callback, which may push other screens.  The typed text is sanitised when
  * painted like everything else.
  */
-#include <curses.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <curses.h>
 
 #include "mail/base/strbuf.h"
 #include "mail/base/utf8.h"
 #include "mail/base/xalloc.h"
+
 #include "ui/colour.h"
 #include "ui/screen.h"
 #include "ui/ui-private.h"

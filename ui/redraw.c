@@ -7,15 +7,17 @@
  * Owns nothing beyond what struct ui holds.  Every text painted here passed
  * utf8_sanitize(): messages are sanitised when set, status bars when drawn.
  */
-#include <curses.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <curses.h>
+
 #include "mail/base/strbuf.h"
 #include "mail/base/utf8.h"
 #include "mail/base/xalloc.h"
+
 #include "ui/colour.h"
 #include "ui/loop.h"
 #include "ui/screen.h"
@@ -259,8 +261,7 @@ redraw_progress_fn(void *arg, size_t done, size_t total)
 }
 
 void
-ui_progress_init(struct ui_progress *p, struct ui *ui, const char *label,
-                 struct mail_progress *out)
+ui_progress_init(struct ui_progress *p, struct ui *ui, const char *label, struct mail_progress *out)
 {
     char *safe = utf8_sanitize_dup(label, strlen(label), 0);
     size_t len = strlen(safe);

@@ -12,6 +12,7 @@
 
 #include "mail/base/strbuf.h"
 #include "mail/base/xalloc.h"
+
 #include "ui/colour.h"
 #include "ui/mbox.h"
 #include "ui/screen.h"
@@ -83,9 +84,9 @@ folders_draw(struct screen *s, struct ui *ui)
     for (size_t r = 0; r < rows && fl->top + r < fl->n; r++) {
         const struct mail_folder_info *fi = &fl->infos[fl->top + r];
         bool current = fl->top + r == fl->cur;
-        int attr = current ? UI_COLOUR_INDICATOR : fi->unread > 0 && fi->unread != (size_t)-1
-                                                       ? UI_COLOUR_INDEX_NEW
-                                                       : RSTYLE_NORMAL;
+        int attr = current                                      ? UI_COLOUR_INDICATOR
+                   : fi->unread > 0 && fi->unread != (size_t)-1 ? UI_COLOUR_INDEX_NEW
+                                                                : RSTYLE_NORMAL;
         char total[24], unread[24], counts[64];
         folders_count(fi->total, total, sizeof total);
         folders_count(fi->unread, unread, sizeof unread);
@@ -183,12 +184,12 @@ folders_select(struct screen *s, struct ui *ui)
 }
 
 static const struct screen_action folders_actions[] = {
-    {KM_ACTION_NEXT_ENTRY, folders_next},        {KM_ACTION_PREV_ENTRY, folders_prev},
-    {KM_ACTION_NEXT_LINE, folders_next},         {KM_ACTION_PREV_LINE, folders_prev},
-    {KM_ACTION_NEXT_PAGE, folders_next_page},    {KM_ACTION_PREV_PAGE, folders_prev_page},
-    {KM_ACTION_HALF_DOWN, folders_half_down},    {KM_ACTION_HALF_UP, folders_half_up},
-    {KM_ACTION_FIRST_ENTRY, folders_first},      {KM_ACTION_LAST_ENTRY, folders_last},
-    {KM_ACTION_SELECT_ENTRY, folders_select},    {KM_ACTION_DISPLAY_MESSAGE, folders_select},
+    {KM_ACTION_NEXT_ENTRY, folders_next},     {KM_ACTION_PREV_ENTRY, folders_prev},
+    {KM_ACTION_NEXT_LINE, folders_next},      {KM_ACTION_PREV_LINE, folders_prev},
+    {KM_ACTION_NEXT_PAGE, folders_next_page}, {KM_ACTION_PREV_PAGE, folders_prev_page},
+    {KM_ACTION_HALF_DOWN, folders_half_down}, {KM_ACTION_HALF_UP, folders_half_up},
+    {KM_ACTION_FIRST_ENTRY, folders_first},   {KM_ACTION_LAST_ENTRY, folders_last},
+    {KM_ACTION_SELECT_ENTRY, folders_select}, {KM_ACTION_DISPLAY_MESSAGE, folders_select},
 };
 
 static bool

@@ -13,6 +13,7 @@
 #include "mail/base/strbuf.h"
 #include "mail/base/utf8.h"
 #include "mail/base/xalloc.h"
+
 #include "ui/screen.h"
 #include "ui/ui-private.h"
 
@@ -80,8 +81,8 @@ help_build(struct help *h, struct ui *ui, size_t width)
 {
     struct help_build b = {h, rdoc_new(width), KM_ACTION_NONE, STRBUF_INIT};
     char title[128];
-    int len = snprintf(title, sizeof title, "Keys for the %s screen (keymap %s):",
-                       km_context_name(h->ctx),
+    int len = snprintf(title, sizeof title,
+                       "Keys for the %s screen (keymap %s):", km_context_name(h->ctx),
                        ui->cfg->keymap != NULL ? ui->cfg->keymap : "mutt");
     rdoc_add_text(b.doc, RSTYLE_HDR_SUBJECT, title, (size_t)len);
     rdoc_add_text(b.doc, RSTYLE_NORMAL, "", 0);

@@ -15,6 +15,7 @@
 #include "mail/base/strbuf.h"
 #include "mail/base/utf8.h"
 #include "mail/base/xalloc.h"
+
 #include "ui/colour.h"
 #include "ui/mbox.h"
 #include "ui/screen.h"
@@ -47,11 +48,11 @@ static void
 index_flags(const struct mail_envelope *env, char out[3])
 {
     unsigned f = env->flags;
-    out[0] = f & MAIL_FLAG_TRASHED                         ? 'D'
+    out[0] = f & MAIL_FLAG_TRASHED                             ? 'D'
              : !(f & MAIL_FLAG_SEEN) && (f & MAIL_FLAG_RECENT) ? 'N'
-             : !(f & MAIL_FLAG_SEEN)                       ? 'O'
-             : f & MAIL_FLAG_REPLIED                       ? 'r'
-                                                           : ' ';
+             : !(f & MAIL_FLAG_SEEN)                           ? 'O'
+             : f & MAIL_FLAG_REPLIED                           ? 'r'
+                                                               : ' ';
     out[1] = f & MAIL_FLAG_FLAGGED ? '!' : ' ';
     out[2] = '\0';
 }
@@ -129,7 +130,9 @@ index_draw_line(struct ui *ui, int y, size_t pos)
     index_date(ui, env->date, date, sizeof date);
     int datew = (int)utf8_width(date, strlen(date));
     x = index_cell(y, x, date, datew > 0 ? datew + 1 : 0, attr) + 1;
-    const char *from = env->from_name ? env->from_name : env->from_addr ? env->from_addr : env->from;
+    const char *from = env->from_name   ? env->from_name
+                       : env->from_addr ? env->from_addr
+                                        : env->from;
     x = index_cell(y, x, from, fromw, attr) + 1;
     index_size(env->size, size, sizeof size);
     snprintf(num, sizeof num, "(%4s)", size);
@@ -210,7 +213,6 @@ index_free(struct screen *s)
 {
     free(s->data);
 }
-
 
 static void
 index_move(struct ui *ui, long delta)
@@ -493,8 +495,7 @@ static const struct screen_action index_actions[] = {
 static bool
 index_action(struct screen *s, struct ui *ui, enum km_action a)
 {
-    return screen_dispatch(index_actions, sizeof index_actions / sizeof index_actions[0], s, ui,
-                           a);
+    return screen_dispatch(index_actions, sizeof index_actions / sizeof index_actions[0], s, ui, a);
 }
 
 static const struct screen_ops index_ops = {

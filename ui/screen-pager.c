@@ -14,8 +14,11 @@
 
 #include "mail/base/strbuf.h"
 #include "mail/base/xalloc.h"
+
 #include "mail/dsn.h"
+
 #include "render/render.h"
+
 #include "ui/colour.h"
 #include "ui/mbox.h"
 #include "ui/screen.h"
@@ -26,13 +29,13 @@ struct pager {
     struct mail_message *msg;  /* owned; NULL if the message could not be read */
     struct dsn_report *report; /* owned; may be NULL */
     bool loaded;
-    size_t pos;                /* the view position loaded... */
-    unsigned long gen;         /* ...in this generation of the view */
-    size_t width;              /* the rdoc's width */
+    size_t pos;        /* the view position loaded... */
+    unsigned long gen; /* ...in this generation of the view */
+    size_t width;      /* the rdoc's width */
     bool all_headers;
-    bool highlight;            /* a search ran here: show ui->search */
-    int index_rows;            /* pager_index_lines shown above the message */
-    size_t index_top;          /* their scroll position */
+    bool highlight;   /* a search ran here: show ui->search */
+    int index_rows;   /* pager_index_lines shown above the message */
+    size_t index_top; /* their scroll position */
 };
 
 static void
@@ -63,8 +66,9 @@ pager_render(struct pager *pg, struct ui *ui)
         opts.headers_mode = RENDER_HEADERS_ALL;
     unsigned failures = ui->html.failures;
     if (pg->msg == NULL) {
-        doc = pager_note(width, RSTYLE_ERROR, "This message could not be read (see the status "
-                                              "line).  Press q to go back, j for the next one.");
+        doc = pager_note(width, RSTYLE_ERROR,
+                         "This message could not be read (see the status "
+                         "line).  Press q to go back, j for the next one.");
     } else if (render_message(pg->msg, pg->report, &opts, width, &doc, &err) < 0) {
         ui_error(ui, &err);
         doc = pager_note(width, RSTYLE_ERROR, err.what);
@@ -171,7 +175,6 @@ pager_free(struct screen *s)
     rdoc_free(pg->view.doc);
     free(pg);
 }
-
 
 static void
 pager_step(struct ui *ui, int dir, bool unread_only)
@@ -358,8 +361,7 @@ pager_action(struct screen *s, struct ui *ui, enum km_action a)
 {
     if (pager_scroll(s, ui, a))
         return true;
-    return screen_dispatch(pager_actions, sizeof pager_actions / sizeof pager_actions[0], s, ui,
-                           a);
+    return screen_dispatch(pager_actions, sizeof pager_actions / sizeof pager_actions[0], s, ui, a);
 }
 
 static const struct screen_ops pager_ops = {

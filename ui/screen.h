@@ -52,8 +52,8 @@ struct screen_action {
 };
 
 /* Find a in the table and run it; false if it is not there. */
-bool screen_dispatch(const struct screen_action *table, size_t n, struct screen *s,
-                     struct ui *ui, enum km_action a);
+bool screen_dispatch(const struct screen_action *table, size_t n, struct screen *s, struct ui *ui,
+                     enum km_action a);
 
 struct screen *screen_new(const struct screen_ops *ops, void *data);
 

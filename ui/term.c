@@ -7,11 +7,12 @@
  * after poll() said the terminal is readable, and until it returns NONE,
  * because curses may hold several keys in its own buffer.
  */
-#include <curses.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
+
+#include <curses.h>
 
 #include "ui/ui-private.h"
 

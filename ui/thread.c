@@ -7,12 +7,13 @@
  * union-find of thread roots (no walk up a possibly 100,000-deep chain), and
  * the tree is walked without recursion.  Does not touch curses.
  */
+#include "ui/thread.h"
+
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mail/base/xalloc.h"
-#include "ui/thread.h"
 
 struct thread_key {
     time_t date;
@@ -257,8 +258,8 @@ ui_thread_prefix(const struct ui_thread_view *v, size_t idx, char *buf, size_t s
         return 0;
     unsigned depth = v->depth[idx];
     pieces[np++] = v->more[idx] ? "├─>" : "└─>";
-    for (size_t a = v->parent[idx]; a != UI_THREAD_NONE && v->depth[a] > 0 &&
-                                    np < UI_THREAD_MAX_DRAWN_DEPTH - 1;
+    for (size_t a = v->parent[idx];
+         a != UI_THREAD_NONE && v->depth[a] > 0 && np < UI_THREAD_MAX_DRAWN_DEPTH - 1;
          a = v->parent[a])
         pieces[np++] = v->more[a] ? "│ " : "  ";
     if (depth > np)

@@ -17,9 +17,13 @@
 #include <time.h>
 
 #include "mail/base/err.h"
+
 #include "mail/backend.h"
+
 #include "keymaps/keymap.h"
+
 #include "render/render.h"
+
 #include "ui/config.h"
 #include "ui/htmlcmd.h"
 
@@ -37,33 +41,33 @@ enum ui_dirty {
 
 /* The UI's top-level state.  One instance, in ui/main.c. */
 struct ui {
-    struct nx_config *cfg;     /* borrowed from main */
+    struct nx_config *cfg;         /* borrowed from main */
     const struct account *account; /* in cfg; NULL with -f and --demo */
-    struct keymap *km;         /* owned */
-    struct render_opts ropts;  /* strings borrowed from cfg */
-    struct htmlcmd html;       /* the html_command converter ropts points at */
-    struct mail_store *store;  /* owned; NULL if none could be opened */
-    char *store_label;         /* owned: where the store is, for messages */
-    struct ui_mbox *mbox;      /* owned: the open folder, or NULL */
-    struct screen *top;        /* owned: the screen stack */
+    struct keymap *km;             /* owned */
+    struct render_opts ropts;      /* strings borrowed from cfg */
+    struct htmlcmd html;           /* the html_command converter ropts points at */
+    struct mail_store *store;      /* owned; NULL if none could be opened */
+    char *store_label;             /* owned: where the store is, for messages */
+    struct ui_mbox *mbox;          /* owned: the open folder, or NULL */
+    struct screen *top;            /* owned: the screen stack */
 
-    unsigned dirty;            /* enum ui_dirty */
-    int rows, cols;            /* terminal size at the last layout */
+    unsigned dirty; /* enum ui_dirty */
+    int rows, cols; /* terminal size at the last layout */
     bool quit;
-    bool threads;              /* threaded index (config `threads`, toggle-threads) */
-    bool newest_first;         /* config sort, sort-reverse */
+    bool threads;      /* threaded index (config `threads`, toggle-threads) */
+    bool newest_first; /* config sort, sort-reverse */
 
-    char *msg;                 /* owned: message line text (sanitised), or NULL */
+    char *msg; /* owned: message line text (sanitised), or NULL */
     bool msg_error;
 
-    int keys[KM_MAX_SEQ];      /* keys of an unfinished multi-key binding */
+    int keys[KM_MAX_SEQ]; /* keys of an unfinished multi-key binding */
     unsigned nkeys;
-    enum km_action pending;    /* the binding of exactly those keys, if any */
+    enum km_action pending; /* the binding of exactly those keys, if any */
 
-    char *search;              /* owned: last search string, shared by index and pager */
-    int search_dir;            /* +1 forward, -1 backward */
+    char *search;   /* owned: last search string, shared by index and pager */
+    int search_dir; /* +1 forward, -1 backward */
 
-    unsigned check_interval;   /* seconds between new-mail checks; 0: never */
+    unsigned check_interval; /* seconds between new-mail checks; 0: never */
     struct timespec next_check;
 };
 
@@ -128,7 +132,7 @@ const char *ui_strcasestr(const char *hay, size_t len, const char *needle);
 struct ui_docview {
     struct rdoc *doc; /* owned */
     size_t top;
-    int y0;   /* first screen row */
+    int y0; /* first screen row */
     int rows;
 };
 /* Scroll for NEXT_LINE .. BOTTOM; false if a is not a scrolling action. */

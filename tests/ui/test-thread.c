@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "mail/base/xalloc.h"
+
 #include "ui/thread.h"
 
 static struct mail_envelope *
@@ -85,8 +86,8 @@ test_threads(void **state)
     /* root r (t=1), its replies x (t=5) and y (t=3), z answers y only by
      * References, w is alone (t=2), q names a parent we do not have */
     struct mail_envelope *e[] = {
-        env("x", "r", "r", 5),      env("r", NULL, NULL, 1),        env("y", "r", NULL, 3),
-        env("z", NULL, "nope y", 4), env("w", NULL, NULL, 2),       env("q", "missing", NULL, 6),
+        env("x", "r", "r", 5),       env("r", NULL, NULL, 1), env("y", "r", NULL, 3),
+        env("z", NULL, "nope y", 4), env("w", NULL, NULL, 2), env("q", "missing", NULL, 6),
     };
     struct ui_thread_view *v = ui_thread_build(e, 6, true, false);
     size_t want[] = {1, 2, 3, 0, 4, 5}; /* r, y, z, x, w, q */
@@ -123,7 +124,7 @@ test_cycles_and_duplicates(void **state)
     (void)state;
     /* a -> b -> c -> a, a self-reply, and a duplicate Message-ID */
     struct mail_envelope *e[] = {
-        env("a", "c", NULL, 1), env("b", "a", NULL, 2), env("c", "b", NULL, 3),
+        env("a", "c", NULL, 1), env("b", "a", NULL, 2),  env("c", "b", NULL, 3),
         env("s", "s", "s", 4),  env("a", NULL, NULL, 5),
     };
     struct ui_thread_view *v = ui_thread_build(e, 5, true, false);
@@ -191,12 +192,9 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_empty),
-        cmocka_unit_test(test_flat_by_date),
-        cmocka_unit_test(test_threads),
-        cmocka_unit_test(test_cycles_and_duplicates),
-        cmocka_unit_test(test_deep_chain),
-        cmocka_unit_test(test_long_references),
+        cmocka_unit_test(test_empty),      cmocka_unit_test(test_flat_by_date),
+        cmocka_unit_test(test_threads),    cmocka_unit_test(test_cycles_and_duplicates),
+        cmocka_unit_test(test_deep_chain), cmocka_unit_test(test_long_references),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
