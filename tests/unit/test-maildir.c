@@ -339,11 +339,13 @@ static void
 test_progress_cancel(void **state)
 {
     struct fx *fx = *state;
-    for (int i = 0; i < 2500; i++) {
-        char *msg = xasprintf("Subject: bulk %d\n\nbody %d\n", i, i);
-        assert_int_equal(
-            mail_store_append(fx->st, "Sent", msg, strlen(msg), MAIL_FLAG_SEEN, NULL, NULL), 0);
-        free(msg);
+    for (int i = 0; i < 2500; i++) { /* written directly: 2500 fsyncing appends are slow */
+        char *path = xasprintf("%s/.Sent/cur/%d.bulk:2,S", fx->root, i);
+        FILE *fp = fopen(path, "w");
+        assert_non_null(fp);
+        fprintf(fp, "Subject: bulk %d\n\nbody %d\n", i, i);
+        fclose(fp);
+        free(path);
     }
     struct mail_folder *f = mail_folder_open(fx->st, "Sent", NULL);
     struct progress_log pl = {0};
