@@ -22,7 +22,9 @@ int
 ui_paint_safe(int y, int x, const char *s, size_t len, int maxcols, int attr_id)
 {
     size_t used = 0;
-    if (maxcols <= 0 || len == 0)
+    if (maxcols > getmaxx(stdscr) - x) /* curses would wrap onto the next row */
+        maxcols = getmaxx(stdscr) - x;
+    if (maxcols <= 0 || len == 0 || y < 0 || y >= getmaxy(stdscr))
         return 0;
     size_t n = utf8_fit(s, len, (size_t)maxcols, &used);
     attrset(ui_colour_attr(attr_id));
@@ -46,7 +48,9 @@ ui_paint_text(int y, int x, const char *s, int maxcols, int attr_id)
 void
 ui_paint_fill(int y, int x, int cols, int attr_id)
 {
-    if (cols <= 0)
+    if (cols > getmaxx(stdscr) - x)
+        cols = getmaxx(stdscr) - x;
+    if (cols <= 0 || y < 0 || y >= getmaxy(stdscr))
         return;
     attrset(ui_colour_attr(attr_id));
     mvhline(y, x, ' ', cols);

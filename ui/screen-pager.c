@@ -107,12 +107,28 @@ pager_load(struct pager *pg, struct ui *ui)
     pager_render(pg, ui);
 }
 
+/* Is env the message on display?  By Message-ID: a Maildir key changes
+ * with the flags. */
+static bool
+pager_same_message(const struct pager *pg, const struct mail_envelope *env)
+{
+    if (env == NULL || pg->msg == NULL)
+        return false;
+    const struct mail_envelope *shown = mail_message_envelope(pg->msg);
+    return shown != NULL && shown->message_id != NULL && env->message_id != NULL &&
+           strcmp(shown->message_id, env->message_id) == 0;
+}
+
 static void
 pager_layout(struct screen *s, struct ui *ui, unsigned dirty)
 {
     struct pager *pg = s->data;
     struct ui_mbox *mb = ui->mbox;
     (void)dirty;
+    if (pg->loaded && mb != NULL && mb->gen != pg->gen && mb->cur == pg->pos &&
+        pager_same_message(pg, ui_mbox_at(mb, mb->cur))) {
+        pg->gen = mb->gen; /* the folder was re-read around this message: keep the place */
+    }
     if (!pg->loaded || mb == NULL || mb->gen != pg->gen || mb->cur != pg->pos)
         pager_load(pg, ui);
     else if (pg->width != (size_t)ui->cols)
@@ -155,6 +171,13 @@ pager_status(struct screen *s, struct ui *ui, struct strbuf *out, struct strbuf 
         return;
     }
     strbuf_addf(out, "-%c- nixie: %s -- ", mb->ndeleted > 0 ? '*' : '-', mb->name);
+    if (env->flags & (MAIL_FLAG_TRASHED | MAIL_FLAG_FLAGGED))
+        strbuf_addf(out, "[%s%s] ", env->flags & MAIL_FLAG_TRASHED ? "deleted" : "",
+                    (env->flags & (MAIL_FLAG_TRASHED | MAIL_FLAG_FLAGGED)) ==
+                            (MAIL_FLAG_TRASHED | MAIL_FLAG_FLAGGED)
+                        ? ", flagged"
+                    : env->flags & MAIL_FLAG_FLAGGED ? "flagged"
+                                                     : "");
     strbuf_adds(out, env->from_name ? env->from_name : env->from_addr ? env->from_addr : "");
     strbuf_adds(out, " -- ");
     strbuf_adds(out, env->subject ? env->subject : "(no subject)");
