@@ -76,6 +76,15 @@ void maildir_seen_free(struct maildir_folder *f);
  * so the next check() reports only changes made by others. */
 void maildir_seen_note(struct maildir_folder *f, const char *name, bool in_new, bool gone);
 
+/* readdir() of new/ and cur/ with their mtimes (maildir.c). */
+int maildir_scan_both(struct maildir_folder *f, struct maildir_names *nm, struct timespec *mnew,
+                      struct timespec *mcur, struct nx_err *err);
+void maildir_names_free(struct maildir_names *nm);
+
+/* Listing envelopes (maildir-list.c). */
+int maildir_list_envelopes(void *fpriv, const struct mail_progress *progress,
+                           struct mail_envelope ***out, size_t *n, struct nx_err *err);
+
 /* The operations that change a folder (maildir-write.c). */
 int maildir_set_flags(void *fpriv, struct mail_envelope *env, unsigned flags, struct nx_err *err);
 int maildir_move(void *fpriv, const struct mail_envelope *env, const char *dest,

@@ -1,7 +1,7 @@
 /*
  * maildir.c - the Maildir backend (mail_maildir_ops): opening a store,
  * listing Maildir++ folders, listing envelopes (through the header cache),
- * fetching, and check() for outside changes.
+ * fetching, and check() for outside changes (listing: maildir-list.c).
  *
  * Owns: store/folder state (maildir-private.h) and the read paths.
  * Does not: change mailboxes (maildir-write.c does, through base/sysio).
@@ -23,10 +23,6 @@
 
 #include "mail/maildir-private.h"
 #include "mail/message-private.h"
-
-#define MAILDIR_HEAD_READ 4096        /* first read: most header blocks fit */
-#define MAILDIR_HEAD_MAX (256 * 1024) /* never read more for an envelope */
-#define MAILDIR_PROGRESS_EVERY 1000
 
 /* ---- names and flags ---- */
 
@@ -268,7 +264,6 @@ maildir_folder_open(void *priv, const char *name, void **fpriv, struct nx_err *e
     return 0;
 }
 
-static void maildir_names_free(struct maildir_names *nm);
 static void maildir_seen_ready(struct maildir_folder *f);
 
 void
@@ -330,7 +325,7 @@ maildir_seen_note(struct maildir_folder *f, const char *name, bool in_new, bool 
 
 /* ---- scanning ---- */
 
-static void
+void
 maildir_names_free(struct maildir_names *nm)
 {
     for (size_t i = 0; i < nm->n; i++)
@@ -371,7 +366,7 @@ maildir_scan(const char *folder, bool in_new, struct maildir_names *nm, struct t
     return 0;
 }
 
-static int
+int
 maildir_scan_both(struct maildir_folder *f, struct maildir_names *nm, struct timespec *mnew,
                   struct timespec *mcur, struct nx_err *err)
 {
@@ -416,193 +411,6 @@ maildir_seen_ready(struct maildir_folder *f)
 }
 
 /* ---- listing ---- */
-
-/* Size from a ",S=<n>" in the unique part of a name (Dovecot and our own
- * appends write it), so neither listing nor the cache needs a stat(). */
-static bool
-maildir_name_size(const char *name, size_t ulen, uint64_t *size)
-{
-    for (size_t i = 0; i + 3 < ulen; i++) {
-        if (name[i] != ',' || name[i + 1] != 'S' || name[i + 2] != '=')
-            continue;
-        uint64_t v = 0;
-        size_t j = i + 3;
-        for (; j < ulen && name[j] >= '0' && name[j] <= '9' && v < UINT64_MAX / 10; j++)
-            v = v * 10 + (uint64_t)(name[j] - '0');
-        if (j > i + 3 && (j == ulen || name[j] == ',')) {
-            *size = v;
-            return true;
-        }
-    }
-    return false;
-}
-
-/* Envelope from the head of a file: only the header block is read. */
-static struct mail_envelope *
-maildir_read_envelope(int dirfd, const char *name, const char *key, char **buf, size_t *cap)
-{
-    int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-    struct stat st;
-    uint64_t size;
-    if (fd < 0)
-        return NULL; /* vanished since readdir: skip */
-    if (!maildir_name_size(name, maildir_uniq_len(name), &size)) {
-        if (fstat(fd, &st) < 0) {
-            close(fd);
-            return NULL;
-        }
-        size = (uint64_t)st.st_size;
-    }
-    size_t got = 0, want = MAILDIR_HEAD_READ;
-    for (;;) {
-        if (*cap < want)
-            *buf = xrealloc(*buf, *cap = want);
-        ssize_t r = read(fd, *buf + got, want - got);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r <= 0)
-            break;
-        got += (size_t)r;
-        if (got < want)
-            continue; /* short read: keep going until EOF or full */
-        size_t hlen, body;
-        mail_hdr_split(*buf, got, &hlen, &body);
-        if (body < got || want >= MAILDIR_HEAD_MAX)
-            break; /* header complete, or as much as we ever read */
-        want *= 2;
-    }
-    close(fd);
-    struct mail_envelope *env = mail_envelope_parse_key(*buf, got, key, NULL);
-    if (env != NULL)
-        env->size = size;
-    return env;
-}
-
-struct maildir_list {
-    struct mail_envelope **envs;
-    size_t n;
-    /* cache misses to store afterwards (indexes into names / envs) */
-    size_t *miss;
-    size_t nmiss;
-};
-
-static struct mail_envelope *
-maildir_list_one(struct hcache_read *r, const int dirfd[2], const char *name, bool in_new,
-                 bool *missed, char **buf, size_t *cap)
-{
-    char key[4096];
-    size_t ulen = maildir_uniq_len(name);
-    uint64_t size;
-    snprintf(key, sizeof key, "%s/%s", in_new ? "new" : "cur", name);
-    struct mail_envelope *env = r ? hcache_get(r, name, ulen, key) : NULL;
-    if (env != NULL && maildir_name_size(name, ulen, &size) && size != env->size) {
-        mail_envelope_free(env); /* the name says another size: not what we cached */
-        env = NULL;
-    }
-    *missed = env == NULL;
-    if (env == NULL && (env = maildir_read_envelope(dirfd[in_new], name, key, buf, cap)) == NULL)
-        return NULL;
-    env->flags = maildir_flags_from_name(name) | (in_new ? MAIL_FLAG_RECENT : 0);
-    return env;
-}
-
-static void
-maildir_cache_misses(struct maildir_folder *f, const struct maildir_names *nm,
-                     const struct maildir_list *l, const size_t *name_of)
-{
-    if (f->st->hc == NULL || l->nmiss == 0)
-        return;
-    const char **uniqs = xcalloc(l->nmiss, sizeof *uniqs);
-    size_t *ulens = xcalloc(l->nmiss, sizeof *ulens);
-    struct mail_envelope **envs = xcalloc(l->nmiss, sizeof *envs);
-    for (size_t i = 0; i < l->nmiss; i++) {
-        const char *name = nm->v[name_of[l->miss[i]]];
-        uniqs[i] = name;
-        ulens[i] = maildir_uniq_len(name);
-        envs[i] = l->envs[l->miss[i]];
-    }
-    if (hcache_put_many(f->st->hc, f->path, uniqs, ulens, envs, l->nmiss) < 0)
-        log_debug("header cache: could not store %zu entries", l->nmiss);
-    free(envs);
-    free(ulens);
-    free(uniqs);
-}
-
-static void
-maildir_close_dirs(int dirfd[2])
-{
-    for (int i = 0; i < 2; i++)
-        if (dirfd[i] >= 0)
-            close(dirfd[i]);
-}
-
-static int
-maildir_list_envelopes(void *fpriv, const struct mail_progress *progress,
-                       struct mail_envelope ***out, size_t *n, struct nx_err *err)
-{
-    struct maildir_folder *f = fpriv;
-    struct maildir_names nm;
-    struct maildir_list l = {0};
-    struct timespec mnew, mcur;
-    char *buf = NULL;
-    size_t cap = 0;
-    *out = NULL;
-    *n = 0;
-    if (maildir_scan_both(f, &nm, &mnew, &mcur, err) < 0)
-        return -1;
-    l.envs = xcalloc(nm.n ? nm.n : 1, sizeof *l.envs);
-    l.miss = xcalloc(nm.n ? nm.n : 1, sizeof *l.miss);
-    size_t *name_of = xcalloc(nm.n ? nm.n : 1, sizeof *name_of);
-    /* openat() on the two directories saves a path walk per file */
-    char *dcur = xasprintf("%s/cur", f->path), *dnew = xasprintf("%s/new", f->path);
-    int dirfd[2] = {open(dcur, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
-                    open(dnew, O_RDONLY | O_DIRECTORY | O_CLOEXEC)};
-    free(dcur);
-    free(dnew);
-    struct hcache_read *r = f->st->hc ? hcache_read_begin(f->st->hc, f->path) : NULL;
-    for (size_t i = 0; i < nm.n; i++) {
-        bool missed;
-        struct mail_envelope *env =
-            maildir_list_one(r, dirfd, nm.v[i], nm.in_new[i], &missed, &buf, &cap);
-        if (env != NULL) {
-            if (missed)
-                l.miss[l.nmiss++] = l.n;
-            name_of[l.n] = i;
-            l.envs[l.n++] = env;
-        }
-        if (progress && progress->fn && (i + 1) % MAILDIR_PROGRESS_EVERY == 0 &&
-            progress->fn(progress->arg, i + 1, nm.n) != 0) {
-            nx_err_set(err, NX_ERR_CANCEL, "listing %s cancelled", f->path);
-            goto fail;
-        }
-    }
-    hcache_read_end(r);
-    r = NULL;
-    maildir_close_dirs(dirfd);
-    if (progress && progress->fn)
-        progress->fn(progress->arg, nm.n, nm.n);
-    maildir_cache_misses(f, &nm, &l, name_of);
-    maildir_seen_free(f);
-    f->pending = nm; /* the folder keeps the names for check() */
-    f->has_pending = true;
-    f->mtime_new = mnew;
-    f->mtime_cur = mcur;
-    *out = l.envs;
-    *n = l.n;
-    free(name_of);
-    free(l.miss);
-    free(buf);
-    return 0;
-fail:
-    hcache_read_end(r);
-    maildir_close_dirs(dirfd);
-    mail_envelopes_free(l.envs, l.n);
-    free(name_of);
-    free(l.miss);
-    free(buf);
-    maildir_names_free(&nm);
-    return -1;
-}
 
 /* ---- fetch ---- */
 

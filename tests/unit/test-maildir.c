@@ -354,7 +354,7 @@ test_progress_cancel(void **state)
     size_t n;
     assert_int_equal(mail_folder_list(f, &pr, &envs, &n, NULL), 0);
     assert_int_equal(n, 2501);
-    assert_int_equal(pl.calls, 3);
+    assert_true(pl.calls >= 2); /* every ~1000 files (parsed in parallel), then the end */
     assert_int_equal(pl.last_done, 2501);
     mail_envelopes_free(envs, n);
 
