@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "mail/base/strbuf.h"
 #include "mail/dsn.h"
@@ -40,7 +41,10 @@ struct dsn_ctx {
     const struct mail_part *html_part;   /* first text/html outside the original */
     size_t nparts;
 
+    void *reader; /* dsn-text-rcpt.c's reader over the notice, built once, owned */
+
     char *notice; /* the human-readable notice, UTF-8, NUL-terminated, owned */
+    char *notice_lc; /* the same, ASCII-lowercased (same length), owned */
     size_t notice_len;
     size_t notice_end; /* where the quoted original starts inside notice, else notice_len */
 };
@@ -138,14 +142,18 @@ char *dsn_remote_host(const char *diag);
 const char *dsn_text_detect(struct dsn_ctx *ctx);
 /* Extract recipients and diagnostics from the notice text; returns count. */
 size_t dsn_text_parse(struct dsn_ctx *ctx, const char *style);
-/* Where the quoted original starts in text (or len). */
+/* Where the quoted original starts in text (or len); the _lc variant takes
+ * the text already lowercased. */
 size_t dsn_text_original_start(const char *text, size_t len);
+size_t dsn_text_original_start_lc(const char *text, const char *lc, size_t len);
 /* Fill diagnostics of report recipients that have none from the notice. */
 void dsn_text_enrich(struct dsn_ctx *ctx);
 /* dsn-text-rcpt.c: the generic reader over text[0..len) (the notice). */
 size_t dsn_text_read_recipients(struct dsn_ctx *ctx, const char *text, size_t len, bool delayed);
 /* The notice's words about one address (owned), or NULL. */
 char *dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr);
+/* Free the cached reader (end of analysis). */
+void dsn_text_reader_free(struct dsn_ctx *ctx);
 /* The first lines of the notice that carry an SMTP code (owned), or NULL. */
 char *dsn_text_first_code(struct dsn_ctx *ctx);
 /* Append the first paragraph of the notice that has bounce wording (unless
@@ -157,9 +165,20 @@ bool dsn_autoreply_detect(struct dsn_ctx *ctx);
 /* ---- dsn-reason.c ---- */
 /* Decide status (if missing), reply code, reason and hard/soft for r. */
 void dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind);
-/* Reason from wording alone (dsn-reason-table.c): the specific phrases when
- * `specific`, else the general ones; DSN_REASON_UNDEFINED if none matches. */
-enum dsn_reason dsn_reason_from_text(const char *text, size_t len, bool specific);
+/* A text prepared for phrase matching (dsn-reason-table.c): lowercased,
+ * multi-line replies unfolded, with its two-byte prefixes indexed. */
+struct dsn_words {
+    char *lc; /* owned */
+    size_t len;
+    uint64_t bigrams[1024];
+};
+void dsn_words_init(struct dsn_words *w, const char *text, size_t len);
+void dsn_words_free(struct dsn_words *w);
+/* Reason from wording alone: the specific phrases when `specific`, else the
+ * general ones; DSN_REASON_UNDEFINED if none matches. */
+enum dsn_reason dsn_words_reason(const struct dsn_words *w, bool specific);
+/* Both tables, specific first. */
+enum dsn_reason dsn_reason_from_text(const char *text, size_t len);
 /* The SMTP stage a text says failed ("CONN", "HELO", "MAIL", "RCPT", "DATA"). */
 bool dsn_smtp_command(const char *text, size_t len, char out[8]);
 

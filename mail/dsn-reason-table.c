@@ -13,6 +13,7 @@
  * kept general so that they hold for servers outside the test corpus.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -516,15 +517,6 @@ dsn_domain_missing(const char *lc, size_t len)
     return false;
 }
 
-static enum dsn_reason
-dsn_table_match(const char *lc, size_t len, const struct dsn_reason_phrase *t, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (dsn_glob_search(lc, len, t[i].phrase))
-            return t[i].reason;
-    return DSN_REASON_UNDEFINED;
-}
-
 /* Multi-line SMTP replies repeat the code on each line ("550-5.7.1 Messages
  * with multiple\n550-5.7.1 addresses in From"): drop the repeats after the
  * first line and collapse white space, so phrases match across lines. */
@@ -560,33 +552,87 @@ dsn_unfold_reply(char *lc, size_t len)
     return w;
 }
 
-enum dsn_reason
-dsn_reason_from_text(const char *text, size_t len, bool specific)
+/* Two-byte prefixes present in the text: a phrase whose first two bytes
+ * never occur cannot match, which skips most rows without a search. */
+static void
+dsn_bigrams(struct dsn_words *w)
 {
-    if (!text || len == 0)
-        return DSN_REASON_UNDEFINED;
+    memset(w->bigrams, 0, sizeof w->bigrams);
+    for (size_t i = 0; i + 1 < w->len; i++) {
+        unsigned k = (unsigned char)w->lc[i] << 8 | (unsigned char)w->lc[i + 1];
+        w->bigrams[k >> 6] |= UINT64_C(1) << (k & 63);
+    }
+}
+
+static bool
+dsn_bigram_in(const struct dsn_words *w, const char *phrase)
+{
+    if (!phrase[0] || !phrase[1] || phrase[1] == '*')
+        return true;
+    unsigned k = (unsigned char)phrase[0] << 8 | (unsigned char)phrase[1];
+    return (w->bigrams[k >> 6] >> (k & 63)) & 1;
+}
+
+static enum dsn_reason
+dsn_table_match(const struct dsn_words *w, const struct dsn_reason_phrase *t, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (dsn_bigram_in(w, t[i].phrase) && dsn_glob_search(w->lc, w->len, t[i].phrase))
+            return t[i].reason;
+    return DSN_REASON_UNDEFINED;
+}
+
+void
+dsn_words_init(struct dsn_words *w, const char *text, size_t len)
+{
+    if (!text)
+        len = 0;
     if (len > DSN_MAX_DIAGNOSTIC)
         len = DSN_MAX_DIAGNOSTIC;
-    char *lc = dsn_lower_dup(text, len);
-    /* typographic apostrophes ("wasn\u2019t") as ASCII, in place: the rest
-     * of the three bytes become spaces after the word */
+    char *lc = dsn_lower_dup(text ? text : "", len);
+    /* typographic apostrophes ("wasn\u2019t") as ASCII */
     for (char *q = lc; (q = memmem(q, len - (size_t)(q - lc), "\xe2\x80\x99", 3)) != NULL;) {
         memmove(q + 1, q + 3, len - (size_t)(q + 3 - lc));
         len -= 2;
         *q = '\'';
         lc[len] = '\0';
     }
-    len = dsn_unfold_reply(lc, len);
-    enum dsn_reason found;
-    if (specific) {
-        found = dsn_table_match(lc, len, dsn_specific, sizeof dsn_specific / sizeof dsn_specific[0]);
-    } else {
-        found = dsn_domain_missing(lc, len) ? DSN_REASON_HOSTUNKNOWN : DSN_REASON_UNDEFINED;
-        if (found == DSN_REASON_UNDEFINED)
-            found = dsn_table_match(lc, len, dsn_general, sizeof dsn_general / sizeof dsn_general[0]);
-        if (found == DSN_REASON_UNDEFINED && dsn_glob_search(lc, len, "does not exist"))
-            found = DSN_REASON_USERUNKNOWN;
-    }
-    free(lc);
+    w->lc = lc;
+    w->len = dsn_unfold_reply(lc, len);
+    dsn_bigrams(w);
+}
+
+void
+dsn_words_free(struct dsn_words *w)
+{
+    free(w->lc);
+    w->lc = NULL;
+}
+
+enum dsn_reason
+dsn_words_reason(const struct dsn_words *w, bool specific)
+{
+    if (w->len == 0)
+        return DSN_REASON_UNDEFINED;
+    if (specific)
+        return dsn_table_match(w, dsn_specific, sizeof dsn_specific / sizeof dsn_specific[0]);
+    if (dsn_domain_missing(w->lc, w->len))
+        return DSN_REASON_HOSTUNKNOWN;
+    enum dsn_reason found =
+        dsn_table_match(w, dsn_general, sizeof dsn_general / sizeof dsn_general[0]);
+    if (found == DSN_REASON_UNDEFINED && memmem(w->lc, w->len, "does not exist", 14))
+        found = DSN_REASON_USERUNKNOWN;
     return found;
+}
+
+enum dsn_reason
+dsn_reason_from_text(const char *text, size_t len)
+{
+    struct dsn_words w;
+    dsn_words_init(&w, text, len);
+    enum dsn_reason r = dsn_words_reason(&w, true);
+    if (r == DSN_REASON_UNDEFINED)
+        r = dsn_words_reason(&w, false);
+    dsn_words_free(&w);
+    return r;
 }

@@ -237,14 +237,16 @@ dsn_reason_decide(const struct dsn_recipient *r, enum dsn_kind kind)
     if (r->action == DSN_ACTION_EXPANDED)
         return DSN_REASON_EXPANDED;
     const char *d = r->diagnostic ? r->diagnostic : "";
-    size_t dl = strlen(d);
-    enum dsn_reason x = dsn_reason_from_text(d, dl, true);
+    struct dsn_words w;
+    dsn_words_init(&w, d, strlen(d));
+    enum dsn_reason x = dsn_words_reason(&w, true);
     if (x == DSN_REASON_UNDEFINED)
         x = dsn_reason_from_status(r->status, true);
     if (x == DSN_REASON_UNDEFINED && dsn_is_local_program(r))
         x = DSN_REASON_MAILERERROR;
     if (x == DSN_REASON_UNDEFINED)
-        x = dsn_reason_from_text(d, dl, false);
+        x = dsn_words_reason(&w, false);
+    dsn_words_free(&w);
     /* a delay is explained by its words or a firm code, not by a vague one */
     if (x == DSN_REASON_UNDEFINED && r->action != DSN_ACTION_DELAYED)
         x = dsn_reason_from_status(r->status, false);
@@ -329,24 +331,23 @@ dsn_smtp_command(const char *text, size_t len, char out[8])
 {
     if (!text || len == 0)
         return false;
-    if (len > DSN_MAX_DIAGNOSTIC)
-        len = DSN_MAX_DIAGNOSTIC;
+    if (len > DSN_MAX_SCAN)
+        len = DSN_MAX_SCAN;
+    char *lc = dsn_lower_dup(text, len);
     /* the last stage named is the one that failed (">>> MAIL ... >>> DATA") */
-    const char *best = NULL;
-    const char *bestpos = NULL;
+    const char *best = NULL, *bestpos = NULL;
     for (size_t i = 0; i < sizeof dsn_command_cues / sizeof dsn_command_cues[0]; i++) {
-        const char *p = NULL, *q = text;
-        size_t rest = len;
-        while ((q = dsn_memcasemem(q, rest, dsn_command_cues[i].cue)) != NULL) {
+        size_t cl = strlen(dsn_command_cues[i].cue);
+        const char *p = NULL;
+        for (const char *q = lc; (q = memmem(q, len - (size_t)(q - lc), dsn_command_cues[i].cue, cl));
+             q++)
             p = q;
-            q++;
-            rest = len - (size_t)(q - text);
-        }
         if (p && (!bestpos || p > bestpos)) {
             bestpos = p;
             best = dsn_command_cues[i].command;
         }
     }
+    free(lc);
     if (!best)
         return false;
     snprintf(out, 8, "%s", best);

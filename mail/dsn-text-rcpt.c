@@ -27,6 +27,7 @@
 #define DSN_MAX_LINES 65536
 #define DSN_MAX_CANDS 40000
 #define DSN_DIAG_LINES 12
+#define DSN_SEARCH_MAX 64
 
 struct dsn_line {
     size_t start, end;
@@ -320,8 +321,7 @@ dsn_explains(const char *s, size_t len)
     if (!dsn_has_words(s, len))
         return false;
     char st[16];
-    return dsn_status_find(s, len, st) || dsn_reason_from_text(s, len, true) != DSN_REASON_UNDEFINED ||
-           dsn_reason_from_text(s, len, false) != DSN_REASON_UNDEFINED;
+    return dsn_status_find(s, len, st) || dsn_reason_from_text(s, len) != DSN_REASON_UNDEFINED;
 }
 
 static bool
@@ -484,7 +484,9 @@ dsn_reader_emit(struct dsn_reader *rd, int rank, bool delayed)
         r->action = delayed ? DSN_ACTION_DELAYED : DSN_ACTION_FAILED;
         struct strbuf sb = STRBUF_INIT;
         dsn_diag_block(rd, c, rank, &sb);
-        if (!dsn_has_code(sb.buf ? sb.buf : "", sb.len))
+        /* searching the whole notice per recipient is quadratic: the first
+         * DSN_SEARCH_MAX recipients only */
+        if (!dsn_has_code(sb.buf ? sb.buf : "", sb.len) && rep->nrcpts - first <= DSN_SEARCH_MAX)
             dsn_diag_search(rd, r->recipient, c->line, distinct == 1, &sb);
         bool own = dsn_explains(sb.buf, sb.len) || dsn_has_words(sb.buf, sb.len);
         if (!dsn_explains(sb.buf, sb.len))
@@ -572,27 +574,43 @@ dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr)
 {
     if (!ctx->notice || !addr || !*addr)
         return NULL;
-    struct dsn_reader rd = {.ctx = ctx, .text = ctx->notice, .len = ctx->notice_end};
-    dsn_reader_lines(&rd);
-    dsn_reader_cands(&rd);
+    /* one reader over the notice serves every recipient of the message */
+    if (!ctx->reader) {
+        struct dsn_reader *nrd = xcalloc(1, sizeof *nrd);
+        *nrd = (struct dsn_reader){.ctx = ctx, .text = ctx->notice, .len = ctx->notice_end};
+        dsn_reader_lines(nrd);
+        dsn_reader_cands(nrd);
+        ctx->reader = nrd;
+    }
+    const struct dsn_reader *rd = ctx->reader;
     struct strbuf sb = STRBUF_INIT;
     size_t pos = 0, len = 0;
-    size_t li = dsn_find_addr_line(&rd, addr, &pos, &len);
+    size_t li = dsn_find_addr_line(rd, addr, &pos, &len);
     if (li != SIZE_MAX) {
         struct dsn_cand c = {li, pos, len, 3};
-        dsn_diag_block(&rd, &c, 3, &sb);
+        dsn_diag_block(rd, &c, 3, &sb);
     }
     if (!dsn_has_code(sb.buf ? sb.buf : "", sb.len))
-        dsn_diag_search(&rd, addr, li, li != SIZE_MAX || ctx->rep->nrcpts <= 1, &sb);
+        dsn_diag_search(rd, addr, li, li != SIZE_MAX || ctx->rep->nrcpts <= 1, &sb);
     if (li == SIZE_MAX && sb.len == 0 && ctx->rep->nrcpts <= 1)
-        dsn_indented_block(&rd, &sb); /* "  |/usr/bin/prog\n    mailbox is full" */
+        dsn_indented_block(rd, &sb); /* "  |/usr/bin/prog\n    mailbox is full" */
     if (!dsn_explains(sb.buf, sb.len) && ctx->rep->kind == DSN_KIND_BOUNCE)
         dsn_text_summary(ctx, &sb);
     char *out = dsn_strclean(sb.buf, sb.len, DSN_MAX_DIAGNOSTIC, true);
     strbuf_free(&sb);
-    free(rd.cands);
-    free(rd.lines);
     return out;
+}
+
+void
+dsn_text_reader_free(struct dsn_ctx *ctx)
+{
+    struct dsn_reader *rd = ctx->reader;
+    if (!rd)
+        return;
+    free(rd->cands);
+    free(rd->lines);
+    free(rd);
+    ctx->reader = NULL;
 }
 
 char *

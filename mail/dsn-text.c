@@ -254,12 +254,12 @@ dsn_null_sender(const struct dsn_ctx *ctx)
     return strncmp(rp, "<>", 2) == 0;
 }
 
+/* As below, with lc the lowercased text (at least min(len, DSN_MAX_SCAN) bytes). */
 size_t
-dsn_text_original_start(const char *text, size_t len)
+dsn_text_original_start_lc(const char *text, const char *lc, size_t len)
 {
     size_t best = len;
     size_t scan = len < DSN_MAX_SCAN ? len : DSN_MAX_SCAN;
-    char *lc = dsn_lower_dup(text, scan);
     for (size_t i = 0; i < sizeof dsn_original_markers / sizeof dsn_original_markers[0]; i++) {
         const char *m = memmem(lc, scan, dsn_original_markers[i], strlen(dsn_original_markers[i]));
         if (m && (size_t)(m - lc) < best)
@@ -275,11 +275,20 @@ dsn_text_original_start(const char *text, size_t len)
         if (next == pos)
             break;
     }
-    free(lc);
     /* back up to the start of the marker's line */
     while (best > 0 && best < len && text[best - 1] != '\n' && text[best - 1] != '\r')
         best--;
     return best;
+}
+
+size_t
+dsn_text_original_start(const char *text, size_t len)
+{
+    size_t scan = len < DSN_MAX_SCAN ? len : DSN_MAX_SCAN;
+    char *lc = dsn_lower_dup(text, scan);
+    size_t at = dsn_text_original_start_lc(text, lc, len);
+    free(lc);
+    return at;
 }
 
 static const char *
@@ -300,11 +309,10 @@ dsn_text_detect(struct dsn_ctx *ctx)
     bool subj = dsn_header_has(ctx, "Subject", dsn_subject_phrases, N(dsn_subject_phrases));
     bool xfailed = mail_message_header(ctx->msg, "X-Failed-Recipients") != NULL;
     bool null_rp = dsn_null_sender(ctx);
-    size_t n = ctx->notice_end;
-    char *lc = ctx->notice ? dsn_lower_dup(ctx->notice, n) : xstrdup("");
+    size_t n = ctx->notice ? ctx->notice_end : 0;
+    const char *lc = ctx->notice ? ctx->notice_lc : "";
     const char *style = dsn_style_find(lc, n);
     bool body = dsn_phrase_any(lc, n, dsn_body_phrases, N(dsn_body_phrases));
-    free(lc);
     /* a person's reply or forward counts only when it quotes a known style */
     if (dsn_subject_is_reply(subject) && !daemon && !style)
         return NULL;
@@ -351,14 +359,12 @@ static bool
 dsn_notice_delayed(const struct dsn_ctx *ctx)
 {
     const char *subject = mail_message_header(ctx->msg, "Subject");
-    size_t n = ctx->notice_end;
-    char *lc = dsn_lower_dup(ctx->notice ? ctx->notice : "", ctx->notice ? n : 0);
-    size_t ln = strlen(lc);
+    size_t ln = ctx->notice ? ctx->notice_end : 0;
+    const char *lc = ctx->notice ? ctx->notice_lc : "";
     bool delay = dsn_phrase_any(lc, ln, dsn_delay_phrases,
                                 sizeof dsn_delay_phrases / sizeof dsn_delay_phrases[0]);
     bool final = dsn_phrase_any(lc, ln, dsn_final_phrases,
                                 sizeof dsn_final_phrases / sizeof dsn_final_phrases[0]);
-    free(lc);
     if (subject && (dsn_memcasemem(subject, strlen(subject), "delayed") ||
                     dsn_memcasemem(subject, strlen(subject), "warning")))
         delay = true;
@@ -478,10 +484,8 @@ dsn_text_summary(struct dsn_ctx *ctx, struct strbuf *sb)
         }
         if (end <= start)
             continue;
-        char *lc = dsn_lower_dup(t + start, end - start);
-        bool hit = dsn_phrase_any(lc, end - start, dsn_body_phrases,
+        bool hit = dsn_phrase_any(ctx->notice_lc + start, end - start, dsn_body_phrases,
                                   sizeof dsn_body_phrases / sizeof dsn_body_phrases[0]);
-        free(lc);
         if (hit) {
             size_t n = end - start < 1024 ? end - start : 1024;
             char *para = dsn_strclean(t + start, n, 1024, true);

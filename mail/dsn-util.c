@@ -100,24 +100,22 @@ dsn_iso2022_decode(const char *s, size_t len, size_t *out_len)
     return out;
 }
 
-char *
-dsn_strclean(const char *s, size_t len, size_t max, bool collapse)
+/* The work of dsn_strclean on already-decoded text: one pass into a buffer
+ * sized for the worst case (every byte invalid: 3 bytes of U+FFFD). */
+static char *
+dsn_strclean_raw(const char *s, size_t len, size_t max, bool collapse)
 {
-    if (!s)
-        return NULL;
-    size_t dlen;
-    char *decoded = memchr(s, 0x1b, len) ? dsn_iso2022_decode(s, len, &dlen) : NULL;
-    if (decoded) {
-        char *out = dsn_strclean(decoded, dlen, max, collapse);
-        free(decoded);
-        return out;
-    }
     dsn_trim(&s, &len);
-    struct strbuf sb = STRBUF_INIT;
+    size_t cap = (len < max ? len : max) * 3 + 8;
+    char *out = malloc(cap);
+    if (!out)
+        return NULL;
+    size_t w = 0;
     bool space = false;
-    for (size_t i = 0; i < len && sb.len < max;) {
+    for (size_t i = 0; i < len && w < max;) {
         uint32_t cp;
-        size_t n = utf8_decode(s + i, len - i, &cp);
+        unsigned char c = (unsigned char)s[i];
+        size_t n = c < 0x80 ? (cp = c, 1) : utf8_decode(s + i, len - i, &cp);
         i += n;
         bool ws = cp == ' ' || cp == '\t' || cp == '\n' || cp == '\r';
         if (cp < 0x20 && !ws)
@@ -126,20 +124,44 @@ dsn_strclean(const char *s, size_t len, size_t max, bool collapse)
             space = true;
             continue;
         }
-        if (space && sb.len > 0)
-            strbuf_addc(&sb, ' ');
+        if (space && w > 0)
+            out[w++] = ' ';
         space = false;
         if (cp == '\r' && !collapse)
             cp = '\n';
-        if (sb.len + 4 > max)
+        if (w + 4 > max || w + 4 >= cap)
             break;
-        utf8_encode(&sb, cp);
+        if (cp < 0x80) {
+            out[w++] = (char)cp;
+        } else if (n > 1 || cp == UTF8_REPLACEMENT) {
+            /* valid sequence (or U+FFFD for an invalid byte): re-encode */
+            struct strbuf tmp = STRBUF_INIT;
+            utf8_encode(&tmp, cp);
+            memcpy(out + w, tmp.buf, tmp.len);
+            w += tmp.len;
+            strbuf_free(&tmp);
+        }
     }
-    if (sb.len == 0) {
-        strbuf_free(&sb);
+    if (w == 0) {
+        free(out);
         return NULL;
     }
-    return strbuf_detach(&sb, NULL);
+    out[w] = '\0';
+    return out;
+}
+
+char *
+dsn_strclean(const char *s, size_t len, size_t max, bool collapse)
+{
+    if (!s)
+        return NULL;
+    size_t dlen;
+    char *decoded = memchr(s, 0x1b, len) ? dsn_iso2022_decode(s, len, &dlen) : NULL;
+    if (!decoded)
+        return dsn_strclean_raw(s, len, max, collapse);
+    char *out = dsn_strclean_raw(decoded, dlen, max, collapse);
+    free(decoded);
+    return out;
 }
 
 void

@@ -292,6 +292,7 @@ dsn_load_notice(struct dsn_ctx *ctx)
     }
     ctx->notice = t;
     ctx->notice_len = t ? n : 0;
+    ctx->notice_lc = t ? dsn_lower_dup(t, n) : NULL;
 }
 
 /* A bounce whose only report is inside the message it returns: a gateway
@@ -402,7 +403,8 @@ dsn_analyze(const struct mail_message *msg)
         ctx.report_type = mail_part_param(ctx.root, "report-type");
     dsn_walk(&ctx, ctx.root);
     dsn_load_notice(&ctx);
-    ctx.notice_end = ctx.notice ? dsn_text_original_start(ctx.notice, ctx.notice_len) : 0;
+    ctx.notice_end =
+        ctx.notice ? dsn_text_original_start_lc(ctx.notice, ctx.notice_lc, ctx.notice_len) : 0;
 
     if (ctx.status_part)
         dsn_structured(&ctx);
@@ -426,6 +428,8 @@ dsn_analyze(const struct mail_message *msg)
         dsn_original_extract(&ctx);
     dsn_text_enrich(&ctx);
     dsn_finish(&ctx);
+    dsn_text_reader_free(&ctx);
+    free(ctx.notice_lc);
     free(ctx.notice);
     strbuf_free(&ctx.notes);
     return rep;
