@@ -25,13 +25,15 @@ struct help {
     size_t width;
 };
 
-/* Collects the keys of one action, then writes its line. */
+/* The keys of each bound action, in km_foreach's order. */
 struct help_build {
     struct help *h;
-    struct rdoc *doc;
-    enum km_action action;
-    struct strbuf keys;
+    struct strbuf keys[KM_ACTION__COUNT];
+    enum km_action order[KM_ACTION__COUNT];
+    size_t n;
 };
+
+#define HELP_KEYS_MAX_COLS 24 /* longer key lists push their action right */
 
 static void
 help_pad(struct strbuf *sb, size_t from, size_t col)
@@ -43,76 +45,93 @@ help_pad(struct strbuf *sb, size_t from, size_t col)
 }
 
 static void
-help_flush(struct help_build *b)
-{
-    struct strbuf line = STRBUF_INIT;
-    if (b->keys.len == 0)
-        return;
-    strbuf_add(&line, b->keys.buf, b->keys.len);
-    help_pad(&line, 0, 14);
-    size_t at = line.len;
-    strbuf_adds(&line, km_action_name(b->action));
-    help_pad(&line, at, 22);
-    strbuf_adds(&line, km_action_help(b->action));
-    rdoc_add_text(b->doc, RSTYLE_NORMAL, line.buf, line.len);
-    strbuf_free(&line);
-    strbuf_reset(&b->keys);
-}
-
-static void
 help_binding(void *arg, const int *keys, unsigned n, enum km_action action)
 {
     struct help_build *b = arg;
     char name[64];
-    if (action == KM_ACTION_NONE)
+    if (action <= KM_ACTION_NONE || action >= KM_ACTION__COUNT)
         return;
-    if (action != b->action)
-        help_flush(b);
-    b->action = action;
+    if (!b->h->bound[action])
+        b->order[b->n++] = action;
     b->h->bound[action] = true;
     km_keys_name(keys, n, name, sizeof name);
-    if (b->keys.len > 0)
-        strbuf_adds(&b->keys, ", ");
-    strbuf_adds(&b->keys, name);
+    if (b->keys[action].len > 0)
+        strbuf_adds(&b->keys[action], ", ");
+    strbuf_adds(&b->keys[action], name);
 }
 
+/* One line per action: keys, name, help, in aligned columns. */
 static void
-help_build(struct help *h, struct ui *ui, size_t width)
+help_lines(struct help_build *b, struct rdoc *doc)
 {
-    struct help_build b = {h, rdoc_new(width), KM_ACTION_NONE, STRBUF_INIT};
-    char title[128];
-    int len = snprintf(title, sizeof title,
-                       "Keys for the %s screen (keymap %s):", km_context_name(h->ctx),
-                       ui->cfg->keymap != NULL ? ui->cfg->keymap : "mutt");
-    rdoc_add_text(b.doc, RSTYLE_HDR_SUBJECT, title, (size_t)len);
-    rdoc_add_text(b.doc, RSTYLE_NORMAL, "", 0);
-    memset(h->bound, 0, sizeof h->bound);
-    km_foreach(ui->km, h->ctx, help_binding, &b);
-    help_flush(&b);
-    strbuf_free(&b.keys);
+    size_t keyw = 0;
+    for (size_t i = 0; i < b->n; i++) {
+        const struct strbuf *k = &b->keys[b->order[i]];
+        size_t w = utf8_width(k->buf, k->len);
+        if (w > keyw && w <= HELP_KEYS_MAX_COLS)
+            keyw = w;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        enum km_action a = b->order[i];
+        struct strbuf line = STRBUF_INIT;
+        strbuf_add(&line, b->keys[a].buf, b->keys[a].len);
+        help_pad(&line, 0, keyw + 2);
+        size_t at = line.len;
+        strbuf_adds(&line, km_action_name(a));
+        help_pad(&line, at, 22);
+        strbuf_adds(&line, km_action_help(a));
+        rdoc_add_text(doc, RSTYLE_NORMAL, line.buf, line.len);
+        strbuf_free(&line);
+        strbuf_free(&b->keys[a]);
+    }
+}
 
+/* Actions that make sense in h->ctx but have no key there. */
+static void
+help_unbound(const struct help *h, struct rdoc *doc)
+{
     bool header = false;
     for (int a = 1; a < KM_ACTION__COUNT; a++) {
         if (h->bound[a] || !(km_action_contexts((enum km_action)a) & (1u << h->ctx)))
             continue;
         if (!header) {
             const char *t = "Actions without a key here (bind them in your config):";
-            rdoc_add_text(b.doc, RSTYLE_NORMAL, "", 0);
-            rdoc_add_text(b.doc, RSTYLE_HDR_SUBJECT, t, strlen(t));
+            rdoc_add_text(doc, RSTYLE_NORMAL, "", 0);
+            rdoc_add_text(doc, RSTYLE_HDR_SUBJECT, t, strlen(t));
             header = true;
         }
         struct strbuf line = STRBUF_INIT;
         strbuf_adds(&line, km_action_name((enum km_action)a));
         help_pad(&line, 0, 22);
         strbuf_adds(&line, km_action_help((enum km_action)a));
-        rdoc_add_text(b.doc, RSTYLE_NORMAL, line.buf, line.len);
+        rdoc_add_text(doc, RSTYLE_NORMAL, line.buf, line.len);
         strbuf_free(&line);
     }
+}
+
+static void
+help_build(struct help *h, struct ui *ui, size_t width)
+{
+    struct help_build *b = xcalloc(1, sizeof *b);
+    struct rdoc *doc = rdoc_new(width);
+    char title[128];
+    int len = snprintf(title, sizeof title,
+                       "Keys for the %s screen (keymap %s):", km_context_name(h->ctx),
+                       ui->cfg->keymap != NULL ? ui->cfg->keymap : "mutt");
+    rdoc_add_text(doc, RSTYLE_HDR_SUBJECT, title, (size_t)len);
+    rdoc_add_text(doc, RSTYLE_NORMAL, "", 0);
+    memset(h->bound, 0, sizeof h->bound);
+    b->h = h;
+    km_foreach(ui->km, h->ctx, help_binding, b);
+    help_lines(b, doc);
+    free(b);
+
+    help_unbound(h, doc);
     const char *more = "Key syntax and all settings: docs/configuration.md and nixie(1).";
-    rdoc_add_text(b.doc, RSTYLE_NORMAL, "", 0);
-    rdoc_add_text(b.doc, RSTYLE_NOTE, more, strlen(more));
+    rdoc_add_text(doc, RSTYLE_NORMAL, "", 0);
+    rdoc_add_text(doc, RSTYLE_NOTE, more, strlen(more));
     rdoc_free(h->view.doc);
-    h->view.doc = b.doc;
+    h->view.doc = doc;
     h->width = width;
 }
 
