@@ -159,8 +159,10 @@ bool ui_ops_step(struct ui *ui, int dir, bool unread_only);
 bool ui_ops_index_search(struct ui *ui, const char *needle, int dir);
 
 /* Index lines and status text, also for the pager's pager_index_lines
- * (ui/screen-index.c).  *top is the caller's scroll position. */
+ * (ui/screen-index-lines.c).  *top is the caller's scroll position. */
 void ui_index_paint(struct ui *ui, int y0, size_t rows, size_t *top);
+/* Scroll *top so the cursor is on one of `rows` rows (and the rows full). */
+void ui_index_fix_top(const struct ui_mbox *mb, size_t rows, size_t *top);
 void ui_index_status(struct ui *ui, struct strbuf *left, struct strbuf *right);
 
 /* Screens (ui/screen-*.c, ui/prompt.c). */
