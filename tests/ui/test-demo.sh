@@ -32,6 +32,12 @@ ui_expect "display-message"
 ui_send q
 ui_wait_gone "Keys for the index screen"
 
+# a two-key binding (<Esc>/ is search-reverse); Escape cancels a prompt
+ui_send Escape /
+ui_wait "Reverse search for:" "<Esc>/"
+ui_send Escape
+ui_wait_gone "Reverse search for:"
+
 # search the index: the hostile message is there, shown harmlessly
 ui_send /
 ui_wait "Search for:"
