@@ -42,7 +42,7 @@ struct nx_config {
     char *date_format;          /* strftime format for the index, default "%b %d" */
 
     /* pager / render */
-    char *html_command;         /* e.g. "w3m -dump -T text/html -cols %w"; NULL: built-in only */
+    char *html_command;         /* e.g. "w3m -dump -I UTF-8 -O UTF-8 -T text/html -cols %w"; NULL: built-in only */
     bool prefer_html;
     bool wrap;
     bool smart_wrap;
