@@ -136,7 +136,9 @@ dsn_json_recipients(struct dsn_ctx *ctx, struct dsn_span arr, enum dsn_action ac
         struct dsn_recipient *r = dsn_rcpt_add(ctx);
         if (!r)
             return;
-        r->final_recipient = dsn_json_get(obj, "emailAddress");
+        char *ea = dsn_json_get(obj, "emailAddress");
+        r->final_recipient = dsn_addr_clean(ea, NULL); /* bounded like any address */
+        free(ea);
         char *a = dsn_json_get(obj, "action");
         r->action = a ? dsn_action_parse(a) : action;
         free(a);
@@ -158,7 +160,9 @@ dsn_json_delivered(struct dsn_ctx *ctx, struct dsn_span doc)
         p = memchr(p, '"', (size_t)(arr.end - p));
         if (!p)
             return;
-        char *a = dsn_json_string(p, arr.end);
+        char *js = dsn_json_string(p, arr.end);
+        char *a = dsn_addr_clean(js, NULL);
+        free(js);
         struct dsn_recipient *r = a ? dsn_rcpt_add(ctx) : NULL;
         if (!r) {
             free(a);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mail/base/strbuf.h"
 #include "mail/base/xalloc.h"
 #include "mail/dsn-private.h"
 #include "mail/message.h"
@@ -60,36 +61,48 @@ dsn_msgid_clean(const char *v)
     return n ? dsn_strclean(b, n, DSN_MAX_FIELD, true) : NULL;
 }
 
+/* The five fields we keep, read straight from the header block (cheaper
+ * than parsing every field): name, unfolded value (RFC 5322 §2.2.3). */
 static void
 dsn_original_fields(struct dsn_original *o, const char *s, size_t hlen)
 {
-    struct mail_field *f = NULL;
-    size_t n = mail_fields_parse(s, hlen, &f);
-    for (size_t i = 0; i < n; i++) {
-        const char *name = f[i].name, *v = f[i].value;
-        if (!name || !v)
-            continue;
-        char **slot = NULL;
-        if (strcasecmp(name, "Message-ID") == 0) {
-            if (!o->message_id)
-                o->message_id = dsn_msgid_clean(v);
-            continue;
+    static const char *const names[] = {"message-id", "subject", "from", "to", "date"};
+    char **slots[] = {&o->message_id, &o->subject, &o->from, &o->to, &o->date};
+    for (size_t pos = 0, next; pos < hlen; pos = next) {
+        size_t end = dsn_line_end(s, hlen, pos, &next);
+        if (next <= pos)
+            break;
+        size_t k = 0;
+        for (; k < 5; k++) {
+            size_t nl = strlen(names[k]);
+            if (end - pos > nl && dsn_has_prefix(s + pos, end - pos, names[k]) &&
+                (s[pos + nl] == ':' || s[pos + nl] == ' ' || s[pos + nl] == '\t'))
+                break;
         }
-        if (strcasecmp(name, "Subject") == 0)
-            slot = &o->subject;
-        else if (strcasecmp(name, "From") == 0)
-            slot = &o->from;
-        else if (strcasecmp(name, "To") == 0)
-            slot = &o->to;
-        else if (strcasecmp(name, "Date") == 0)
-            slot = &o->date;
-        if (!slot || *slot)
+        if (k == 5 || *slots[k])
             continue;
-        char *d = mail_header_decode(v, strnlen(v, DSN_MAX_FIELD));
-        *slot = dsn_strclean(d, d ? strlen(d) : 0, DSN_MAX_FIELD, true);
-        free(d);
+        const char *colon = memchr(s + pos, ':', end - pos);
+        if (!colon)
+            continue;
+        struct strbuf v = STRBUF_INIT;
+        strbuf_add(&v, colon + 1, end - (size_t)(colon + 1 - s));
+        while (next < hlen && (s[next] == ' ' || s[next] == '\t') && v.len < DSN_MAX_FIELD) {
+            size_t ls = next;
+            size_t le = dsn_line_end(s, hlen, ls, &next);
+            strbuf_addc(&v, ' ');
+            strbuf_add(&v, s + ls, le - ls);
+            if (next <= ls)
+                break;
+        }
+        if (k == 0) {
+            *slots[k] = dsn_msgid_clean(strbuf_str(&v));
+        } else {
+            char *d = mail_header_decode(strbuf_str(&v), v.len < DSN_MAX_FIELD ? v.len : DSN_MAX_FIELD);
+            *slots[k] = dsn_strclean(d, d ? strlen(d) : 0, DSN_MAX_FIELD, true);
+            free(d);
+        }
+        strbuf_free(&v);
     }
-    mail_fields_free(f, n);
 }
 
 /* Take data[0..len) (owned) as the returned message. */

@@ -45,6 +45,7 @@ struct dsn_ctx {
 
     char *notice; /* the human-readable notice, UTF-8, NUL-terminated, owned */
     char *notice_lc; /* the same, ASCII-lowercased (same length), owned */
+    struct dsn_trigrams *notice_tri; /* of notice_lc[0..notice_end), owned, or NULL */
     size_t notice_len;
     size_t notice_end; /* where the quoted original starts inside notice, else notice_len */
 };
@@ -96,6 +97,15 @@ bool dsn_addr_valid(const char *a);
 /* Address-ish comparison: case-insensitive, brackets ignored. */
 bool dsn_addr_eq(const char *a, const char *b);
 
+/* The hashed three-byte sequences of a text: a phrase whose first three
+ * bytes are not in the set cannot occur in it, so most phrase searches are
+ * skipped without touching the text.  8 KiB; build once per text. */
+struct dsn_trigrams {
+    uint64_t bits[1024];
+};
+void dsn_trigrams_build(struct dsn_trigrams *t, const char *s, size_t len);
+bool dsn_trigrams_may_have(const struct dsn_trigrams *t, const char *phrase);
+
 /* Split a logical line: returns the end of the line starting at pos (the
  * index of '\n', '\r' or len) and in *next the start of the next line. */
 size_t dsn_line_end(const char *s, size_t len, size_t pos, size_t *next);
@@ -131,8 +141,10 @@ bool dsn_json_parse(struct dsn_ctx *ctx);
 char *dsn_html_to_text(const char *s, size_t len, size_t *out_len);
 
 /* ---- dsn-text.c ---- */
-/* Any of the lowercase phrases in lc[0..len)? */
-bool dsn_phrase_any(const char *lc, size_t len, const char *const *phrases, size_t n);
+/* Any of the lowercase phrases in lc[0..len)?  tri (may be NULL) is the
+ * trigram set of a text containing lc[0..len). */
+bool dsn_phrase_any(const char *lc, size_t len, const char *const *phrases, size_t n,
+                    const struct dsn_trigrams *tri);
 /* Lowercased (ASCII) copy, NUL-terminated, owned. */
 char *dsn_lower_dup(const char *s, size_t len);
 /* A remote host name in a diagnostic ("host mx.example.org said"); owned. */
@@ -170,7 +182,7 @@ void dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind);
 struct dsn_words {
     char *lc; /* owned */
     size_t len;
-    uint64_t bigrams[1024];
+    struct dsn_trigrams tri;
 };
 void dsn_words_init(struct dsn_words *w, const char *text, size_t len);
 void dsn_words_free(struct dsn_words *w);

@@ -552,32 +552,11 @@ dsn_unfold_reply(char *lc, size_t len)
     return w;
 }
 
-/* Two-byte prefixes present in the text: a phrase whose first two bytes
- * never occur cannot match, which skips most rows without a search. */
-static void
-dsn_bigrams(struct dsn_words *w)
-{
-    memset(w->bigrams, 0, sizeof w->bigrams);
-    for (size_t i = 0; i + 1 < w->len; i++) {
-        unsigned k = (unsigned char)w->lc[i] << 8 | (unsigned char)w->lc[i + 1];
-        w->bigrams[k >> 6] |= UINT64_C(1) << (k & 63);
-    }
-}
-
-static bool
-dsn_bigram_in(const struct dsn_words *w, const char *phrase)
-{
-    if (!phrase[0] || !phrase[1] || phrase[1] == '*')
-        return true;
-    unsigned k = (unsigned char)phrase[0] << 8 | (unsigned char)phrase[1];
-    return (w->bigrams[k >> 6] >> (k & 63)) & 1;
-}
-
 static enum dsn_reason
 dsn_table_match(const struct dsn_words *w, const struct dsn_reason_phrase *t, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (dsn_bigram_in(w, t[i].phrase) && dsn_glob_search(w->lc, w->len, t[i].phrase))
+        if (dsn_trigrams_may_have(&w->tri, t[i].phrase) && dsn_glob_search(w->lc, w->len, t[i].phrase))
             return t[i].reason;
     return DSN_REASON_UNDEFINED;
 }
@@ -599,7 +578,7 @@ dsn_words_init(struct dsn_words *w, const char *text, size_t len)
     }
     w->lc = lc;
     w->len = dsn_unfold_reply(lc, len);
-    dsn_bigrams(w);
+    dsn_trigrams_build(&w->tri, w->lc, w->len);
 }
 
 void

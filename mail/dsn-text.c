@@ -198,10 +198,11 @@ static const char *const dsn_original_markers[] = {
 };
 
 bool
-dsn_phrase_any(const char *lc, size_t len, const char *const *phrases, size_t n)
+dsn_phrase_any(const char *lc, size_t len, const char *const *phrases, size_t n,
+               const struct dsn_trigrams *tri)
 {
     for (size_t i = 0; i < n; i++)
-        if (memmem(lc, len, phrases[i], strlen(phrases[i])))
+        if (dsn_trigrams_may_have(tri, phrases[i]) && memmem(lc, len, phrases[i], strlen(phrases[i])))
             return true;
     return false;
 }
@@ -223,7 +224,7 @@ dsn_header_has(const struct dsn_ctx *ctx, const char *name, const char *const *p
     if (!v)
         return false;
     char *lc = dsn_lower_dup(v, strnlen(v, 1024));
-    bool hit = dsn_phrase_any(lc, strlen(lc), phrases, n);
+    bool hit = dsn_phrase_any(lc, strlen(lc), phrases, n, NULL);
     free(lc);
     return hit;
 }
@@ -258,15 +259,10 @@ dsn_null_sender(const struct dsn_ctx *ctx)
 size_t
 dsn_text_original_start_lc(const char *text, const char *lc, size_t len)
 {
-    size_t best = len;
     size_t scan = len < DSN_MAX_SCAN ? len : DSN_MAX_SCAN;
-    for (size_t i = 0; i < sizeof dsn_original_markers / sizeof dsn_original_markers[0]; i++) {
-        const char *m = memmem(lc, scan, dsn_original_markers[i], strlen(dsn_original_markers[i]));
-        if (m && (size_t)(m - lc) < best)
-            best = (size_t)(m - lc);
-    }
-    /* else: the first quoted header block ("Received:" / "Return-Path:" at a line start) */
-    for (size_t pos = 0, next; pos < best; pos = next) {
+    /* the first quoted header block ("Received:" / "Return-Path:" at a line start) */
+    size_t best = len;
+    for (size_t pos = 0, next; pos < scan; pos = next) {
         dsn_line_end(lc, scan, pos, &next);
         if (strncmp(lc + pos, "return-path:", 12) == 0 || strncmp(lc + pos, "received:", 9) == 0) {
             best = pos;
@@ -274,6 +270,14 @@ dsn_text_original_start_lc(const char *text, const char *lc, size_t len)
         }
         if (next == pos)
             break;
+    }
+    /* a marker line comes before the header it introduces: search up to there */
+    size_t window = best < scan ? (best + 512 < scan ? best + 512 : scan) : scan;
+    for (size_t i = 0; i < sizeof dsn_original_markers / sizeof dsn_original_markers[0]; i++) {
+        const char *m =
+            memmem(lc, window, dsn_original_markers[i], strlen(dsn_original_markers[i]));
+        if (m && (size_t)(m - lc) < best)
+            best = (size_t)(m - lc);
     }
     /* back up to the start of the marker's line */
     while (best > 0 && best < len && text[best - 1] != '\n' && text[best - 1] != '\r')
@@ -292,10 +296,11 @@ dsn_text_original_start(const char *text, size_t len)
 }
 
 static const char *
-dsn_style_find(const char *lc, size_t len)
+dsn_style_find(const char *lc, size_t len, const struct dsn_trigrams *tri)
 {
     for (size_t i = 0; i < sizeof dsn_styles / sizeof dsn_styles[0]; i++)
-        if (memmem(lc, len, dsn_styles[i].phrase, strlen(dsn_styles[i].phrase)))
+        if (dsn_trigrams_may_have(tri, dsn_styles[i].phrase) &&
+            memmem(lc, len, dsn_styles[i].phrase, strlen(dsn_styles[i].phrase)))
             return dsn_styles[i].source;
     return NULL;
 }
@@ -311,8 +316,8 @@ dsn_text_detect(struct dsn_ctx *ctx)
     bool null_rp = dsn_null_sender(ctx);
     size_t n = ctx->notice ? ctx->notice_end : 0;
     const char *lc = ctx->notice ? ctx->notice_lc : "";
-    const char *style = dsn_style_find(lc, n);
-    bool body = dsn_phrase_any(lc, n, dsn_body_phrases, N(dsn_body_phrases));
+    const char *style = dsn_style_find(lc, n, ctx->notice_tri);
+    bool body = dsn_phrase_any(lc, n, dsn_body_phrases, N(dsn_body_phrases), ctx->notice_tri);
     /* a person's reply or forward counts only when it quotes a known style */
     if (dsn_subject_is_reply(subject) && !daemon && !style)
         return NULL;
@@ -362,9 +367,11 @@ dsn_notice_delayed(const struct dsn_ctx *ctx)
     size_t ln = ctx->notice ? ctx->notice_end : 0;
     const char *lc = ctx->notice ? ctx->notice_lc : "";
     bool delay = dsn_phrase_any(lc, ln, dsn_delay_phrases,
-                                sizeof dsn_delay_phrases / sizeof dsn_delay_phrases[0]);
+                                sizeof dsn_delay_phrases / sizeof dsn_delay_phrases[0],
+                                ctx->notice_tri);
     bool final = dsn_phrase_any(lc, ln, dsn_final_phrases,
-                                sizeof dsn_final_phrases / sizeof dsn_final_phrases[0]);
+                                sizeof dsn_final_phrases / sizeof dsn_final_phrases[0],
+                                ctx->notice_tri);
     if (subject && (dsn_memcasemem(subject, strlen(subject), "delayed") ||
                     dsn_memcasemem(subject, strlen(subject), "warning")))
         delay = true;
@@ -485,7 +492,8 @@ dsn_text_summary(struct dsn_ctx *ctx, struct strbuf *sb)
         if (end <= start)
             continue;
         bool hit = dsn_phrase_any(ctx->notice_lc + start, end - start, dsn_body_phrases,
-                                  sizeof dsn_body_phrases / sizeof dsn_body_phrases[0]);
+                                  sizeof dsn_body_phrases / sizeof dsn_body_phrases[0],
+                                  ctx->notice_tri);
         if (hit) {
             size_t n = end - start < 1024 ? end - start : 1024;
             char *para = dsn_strclean(t + start, n, 1024, true);

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "mail/base/strbuf.h"
+#include "mail/base/utf8.h"
 #include "mail/base/xalloc.h"
 #include "mail/dsn-private.h"
 #include "mail/message.h"
@@ -257,12 +258,37 @@ dsn_walk(struct dsn_ctx *ctx, const struct mail_part *p)
         ctx->html_part = p;
 }
 
+/* A part whose bytes are already its UTF-8 text: no transfer encoding, an
+ * ASCII-compatible UTF-8 charset (or none), valid UTF-8 without NUL.  Most
+ * notices are; they skip the charset converter. */
+static bool
+dsn_part_plain_utf8(const struct mail_part *p, size_t max)
+{
+    bool identity = p->encoding == MAIL_ENC_7BIT || p->encoding == MAIL_ENC_8BIT ||
+                    p->encoding == MAIL_ENC_BINARY;
+    bool utf8 = !p->charset || strcmp(p->charset, "us-ascii") == 0 ||
+                strcmp(p->charset, "utf-8") == 0 || strcmp(p->charset, "utf8") == 0;
+    size_t n = p->body_len < max ? p->body_len : max;
+    return identity && utf8 && p->body && !memchr(p->body, '\0', n) && utf8_valid(p->body, n);
+}
+
 /* Decoded body of a part, at most `max` bytes (NUL-terminated, owned). */
 char *
 dsn_part_bytes(const struct mail_part *p, bool text, size_t max, size_t *len)
 {
     char *out = NULL;
     size_t n = 0;
+    if (text && dsn_part_plain_utf8(p, max)) {
+        n = p->body_len < max ? p->body_len : max;
+        /* do not cut a UTF-8 sequence in two at the bound */
+        while (n > 0 && n < p->body_len && ((unsigned char)p->body[n] & 0xC0) == 0x80)
+            n--;
+        out = xmalloc(n + 1);
+        memcpy(out, p->body, n);
+        out[n] = '\0';
+        *len = n;
+        return out;
+    }
     int rc = text ? mail_part_text(p, &out, &n, NULL) : mail_part_decode(p, &out, &n, NULL);
     if (rc < 0 || !out) {
         free(out);
@@ -405,6 +431,10 @@ dsn_analyze(const struct mail_message *msg)
     dsn_load_notice(&ctx);
     ctx.notice_end =
         ctx.notice ? dsn_text_original_start_lc(ctx.notice, ctx.notice_lc, ctx.notice_len) : 0;
+    if (ctx.notice) {
+        ctx.notice_tri = xmalloc(sizeof *ctx.notice_tri);
+        dsn_trigrams_build(ctx.notice_tri, ctx.notice_lc, ctx.notice_end);
+    }
 
     if (ctx.status_part)
         dsn_structured(&ctx);
@@ -429,6 +459,7 @@ dsn_analyze(const struct mail_message *msg)
     dsn_text_enrich(&ctx);
     dsn_finish(&ctx);
     dsn_text_reader_free(&ctx);
+    free(ctx.notice_tri);
     free(ctx.notice_lc);
     free(ctx.notice);
     strbuf_free(&ctx.notes);

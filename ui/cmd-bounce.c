@@ -69,6 +69,16 @@ cmd_bounce_json_str(struct strbuf *sb, const char *s)
     size_t len = strlen(s);
     strbuf_addc(sb, '"');
     for (size_t i = 0; i < len;) {
+        /* runs of plain printable ASCII go through in one copy */
+        size_t run = 0;
+        while (i + run < len && (unsigned char)s[i + run] >= 0x20 && (unsigned char)s[i + run] < 0x7f &&
+               s[i + run] != '"' && s[i + run] != '\\')
+            run++;
+        if (run) {
+            strbuf_add(sb, s + i, run);
+            i += run;
+            continue;
+        }
         uint32_t cp;
         i += utf8_decode(s + i, len - i, &cp);
         if (cp == '"' || cp == '\\') {

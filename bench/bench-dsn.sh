@@ -1,0 +1,77 @@
+#!/bin/sh
+# bench-dsn.sh - DSN engine throughput: `nixie bounce --json` against Debian's
+# sisimai (libsisimai-perl) on the same files, in the same run, on one core.
+#
+# usage: bench/bench-dsn.sh [NIXIE] [CORPUS] [REPEAT]
+#   NIXIE   the nixie executable (default: build/ui/nixie); its build
+#           directory's static libraries also build bench-dsn-engine.c
+#   CORPUS  the bounce corpus (default: ../shared/corpus next to the tree)
+#   REPEAT  how many times the file list is processed (default: 20)
+#
+# Both tools get every file of CORPUS/files.tsv REPEAT times in one process
+# (so start-up is amortised the same way), pinned to CPU 0 with taskset when
+# available.  Then bench-dsn-engine.c times the analysis path alone, in
+# memory (no file I/O, no output): parse + dsn_analyze, and dsn_analyze only.  Messages per second = files x REPEAT / CPU seconds (user+sys,
+# so other load on the machine does not count).  nixie writes its JSON lines
+# to /dev/null; sisimai builds its Sisimai::Fact objects (it has no cheaper
+# mode), which is the comparable amount of work: parse, classify, extract.
+set -eu
+
+here=$(cd "$(dirname "$0")/.." && pwd)
+nixie=${1:-$here/build/ui/nixie}
+corpus=${2:-$here/../shared/corpus}
+repeat=${3:-20}
+
+[ -x "$nixie" ] || { echo "bench-dsn: no nixie executable at $nixie (build it first)" >&2; exit 1; }
+[ -f "$corpus/files.tsv" ] || { echo "bench-dsn: no corpus at $corpus" >&2; exit 1; }
+perl -MSisimai -e 1 2>/dev/null || { echo "bench-dsn: perl Sisimai missing (apt-get install libsisimai-perl)" >&2; exit 1; }
+
+pin=""
+command -v taskset >/dev/null 2>&1 && pin="taskset -c 0"
+
+list=$(mktemp)
+trap 'rm -f "$list"' EXIT
+tail -n +2 "$corpus/files.tsv" | cut -f1 | sed "s#^#$corpus/#" >"$list"
+files=$(wc -l <"$list")
+total=$((files * repeat))
+
+# CPU seconds (user+sys) of a command, from GNU time's format or the shell's.
+cpu_seconds() {
+    /usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null | tail -n 1 | awk '{ printf "%.3f", $1 + $2 }'
+}
+
+# the argument list repeated in one process
+args=$(mktemp)
+trap 'rm -f "$list" "$args"' EXIT
+i=0
+while [ "$i" -lt "$repeat" ]; do cat "$list"; i=$((i + 1)); done >"$args"
+
+nixie_cpu=$(cpu_seconds sh -c "xargs -d '\n' $pin '$nixie' bounce --json <'$args' >/dev/null")
+sisimai_cpu=$(cpu_seconds $pin perl -MSisimai -e '
+    my $n = 0;
+    open(my $fh, "<", $ARGV[0]) or die;
+    my @files = <$fh>; chomp @files;
+    for my $f (@files) { my $v = Sisimai->make($f); $n++ }
+' "$args")
+
+awk -v n="$total" -v a="$nixie_cpu" -v b="$sisimai_cpu" -v f="$files" -v r="$repeat" 'BEGIN {
+    ra = (a > 0) ? n / a : 0; rb = (b > 0) ? n / b : 0;
+    printf "corpus: %d files x %d = %d messages, one core\n", f, r, n;
+    printf "%-10s %10s %14s\n", "engine", "cpu s", "messages/s";
+    printf "%-10s %10.2f %14.0f\n", "nixie", a, ra;
+    printf "%-10s %10.2f %14.0f\n", "sisimai", b, rb;
+    if (rb > 0) printf "nixie / sisimai: %.1fx\n", ra / rb;
+}'
+
+# the engine alone, in memory
+builddir=$(cd "$(dirname "$nixie")/.." && pwd)
+engine=$(mktemp)
+trap 'rm -f "$list" "$args" "$engine"' EXIT
+if cc -std=c11 -O2 -D_GNU_SOURCE -I"$here" -o "$engine" "$here/bench/bench-dsn-engine.c" \
+    "$builddir/mail/libnixie-mail.a" "$builddir/mail/libnixie-base.a" \
+    $(pkg-config --libs libetpan lmdb libssl libcrypto) -lnotmuch 2>/dev/null; then
+    # shellcheck disable=SC2046
+    $pin "$engine" "$repeat" $(cat "$list")
+else
+    echo "bench-dsn: could not build bench-dsn-engine.c against $builddir (skipped)" >&2
+fi
