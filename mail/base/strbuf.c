@@ -1,4 +1,5 @@
 /* strbuf.c - growable NUL-terminated byte buffer. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,8 +37,11 @@ strbuf_grow(struct strbuf *sb, size_t extra)
     size_t cap = sb->cap ? sb->cap : 64;
     while (cap < sb->len + extra + 1)
         cap *= 2;
+    bool fresh = sb->buf == NULL;
     sb->buf = xrealloc(sb->buf, cap);
     sb->cap = cap;
+    if (fresh)
+        sb->buf[0] = '\0'; /* keep the "always NUL-terminated" promise */
 }
 
 void
