@@ -92,8 +92,7 @@ void km_bindings_free(struct km_bindings *b);
 int km_parse_line(const char *line, const char *file, unsigned lineno, struct km_bindings *out,
                   struct nx_err *err);
 /* Parse a whole text of such lines (the default keymaps, tests). */
-int km_parse_text(const char *text, const char *file, struct km_bindings *out,
-                  struct nx_err *err);
+int km_parse_text(const char *text, const char *file, struct km_bindings *out, struct nx_err *err);
 
 /* Key names as in the config: "j", "<Enter>", "<Down>", "\Cd" / "<C-d>",
  * "<Space>", "<F1>", sequences "gg".  Returns the number of keys (0 on error). */

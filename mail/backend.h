@@ -18,6 +18,7 @@
 #include <stddef.h>
 
 #include "mail/base/err.h"
+
 #include "mail/message.h"
 
 struct mail_progress {
@@ -27,8 +28,8 @@ struct mail_progress {
 };
 
 struct mail_folder_info {
-    char *name;    /* owned; "INBOX" for the root, "Sent", "lists.nixie" (Maildir++ dots) */
-    size_t total;  /* counts, or (size_t)-1 if not known cheaply */
+    char *name;   /* owned; "INBOX" for the root, "Sent", "lists.nixie" (Maildir++ dots) */
+    size_t total; /* counts, or (size_t)-1 if not known cheaply */
     size_t unread;
 };
 

@@ -21,13 +21,13 @@
 
 /* Flags, as in Maildir's ":2," info and IMAP's system flags. */
 enum mail_flag {
-    MAIL_FLAG_SEEN = 1 << 0,     /* S */
-    MAIL_FLAG_REPLIED = 1 << 1,  /* R */
-    MAIL_FLAG_FLAGGED = 1 << 2,  /* F */
-    MAIL_FLAG_TRASHED = 1 << 3,  /* T: marked deleted */
-    MAIL_FLAG_DRAFT = 1 << 4,    /* D */
-    MAIL_FLAG_PASSED = 1 << 5,   /* P: forwarded/bounced */
-    MAIL_FLAG_RECENT = 1 << 6,   /* in Maildir new/, or IMAP \Recent; not stored */
+    MAIL_FLAG_SEEN = 1 << 0,    /* S */
+    MAIL_FLAG_REPLIED = 1 << 1, /* R */
+    MAIL_FLAG_FLAGGED = 1 << 2, /* F */
+    MAIL_FLAG_TRASHED = 1 << 3, /* T: marked deleted */
+    MAIL_FLAG_DRAFT = 1 << 4,   /* D */
+    MAIL_FLAG_PASSED = 1 << 5,  /* P: forwarded/bounced */
+    MAIL_FLAG_RECENT = 1 << 6,  /* in Maildir new/, or IMAP \Recent; not stored */
 };
 
 /* Safety bounds for untrusted input. */
@@ -43,11 +43,11 @@ enum mail_flag {
  * envelopes only with mail_envelope_free().
  */
 struct mail_envelope {
-    char *key;         /* backend's identifier (Maildir: "cur/NAME:2,S"; IMAP: UID) */
-    char *from;        /* display form: "Name <addr>" or "addr", several joined by ", " */
-    char *from_name;   /* display name of the first From address, else its address */
-    char *from_addr;   /* addr-spec of the first From address */
-    char *to;          /* display form, as from */
+    char *key;       /* backend's identifier (Maildir: "cur/NAME:2,S"; IMAP: UID) */
+    char *from;      /* display form: "Name <addr>" or "addr", several joined by ", " */
+    char *from_name; /* display name of the first From address, else its address */
+    char *from_addr; /* addr-spec of the first From address */
+    char *to;        /* display form, as from */
     char *cc;
     char *subject;
     char *message_id;  /* without the angle brackets */
@@ -111,20 +111,20 @@ struct mail_param {
  * Content-Type is text/plain (or message/rfc822 inside multipart/digest).
  */
 struct mail_part {
-    const char *type;           /* "text", "multipart", "message", ... */
-    const char *subtype;        /* "plain", "mixed", "rfc822", "delivery-status", ... */
-    const char *charset;        /* lowercase charset parameter, or NULL */
-    const char *filename;       /* Content-Disposition filename or Content-Type name, decoded; or NULL */
-    const char *description;    /* Content-Description, decoded; or NULL */
-    const char *content_id;     /* without brackets, or NULL */
+    const char *type;     /* "text", "multipart", "message", ... */
+    const char *subtype;  /* "plain", "mixed", "rfc822", "delivery-status", ... */
+    const char *charset;  /* lowercase charset parameter, or NULL */
+    const char *filename; /* Content-Disposition filename or Content-Type name, decoded; or NULL */
+    const char *description; /* Content-Description, decoded; or NULL */
+    const char *content_id;  /* without brackets, or NULL */
     enum mail_encoding encoding;
     enum mail_disposition disposition;
     const struct mail_param *params; /* all Content-Type parameters */
     size_t nparams;
 
-    const char *header;     /* raw header block of this part, borrowed */
+    const char *header; /* raw header block of this part, borrowed */
     size_t header_len;
-    const char *body;       /* raw (still transfer-encoded) body bytes, borrowed */
+    const char *body; /* raw (still transfer-encoded) body bytes, borrowed */
     size_t body_len;
 
     struct mail_part *parent;
@@ -133,8 +133,8 @@ struct mail_part {
     /* message/rfc822 and message/global: the enclosed message's envelope
      * (owned by the message), else NULL. */
     const struct mail_envelope *enclosed;
-    unsigned depth;  /* 0 for the root */
-    bool truncated;  /* parsing stopped here (depth or part limit, or broken MIME) */
+    unsigned depth; /* 0 for the root */
+    bool truncated; /* parsing stopped here (depth or part limit, or broken MIME) */
 };
 
 /* Opaque: a parsed message. */

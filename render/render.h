@@ -16,6 +16,7 @@
 #include <stdio.h>
 
 #include "mail/base/err.h"
+
 #include "mail/message.h"
 
 struct dsn_report; /* mail/dsn.h; may be NULL everywhere here */
@@ -64,9 +65,9 @@ struct rspan {
 };
 
 struct rline {
-    char *text;   /* owned, sanitised UTF-8, NUL-terminated, no '\n' */
-    size_t len;   /* bytes */
-    size_t width; /* display columns, <= the width rendered for */
+    char *text;          /* owned, sanitised UTF-8, NUL-terminated, no '\n' */
+    size_t len;          /* bytes */
+    size_t width;        /* display columns, <= the width rendered for */
     struct rspan *spans; /* owned; cover text in order, no gaps */
     size_t nspans;
 };
@@ -75,7 +76,7 @@ struct rdoc {
     struct rline *lines; /* owned */
     size_t nlines;
     size_t cap;
-    size_t width;        /* the width it was rendered for */
+    size_t width; /* the width it was rendered for */
 };
 
 enum render_headers {
@@ -92,13 +93,13 @@ typedef int (*render_html_fn)(void *arg, const char *html, size_t len, size_t wi
 
 struct render_opts {
     enum render_headers headers_mode;
-    const char *const *headers; /* NULL-terminated list of header names for RENDER_HEADERS_SOME;
-                                   NULL: From, To, Cc, Date, Subject */
-    bool prefer_html;           /* multipart/alternative: prefer text/html (default: plain) */
-    bool wrap;                  /* wrap long lines (default true); else cut at width */
-    bool smart_wrap;            /* wrap at word boundaries (default true) */
-    unsigned tab_width;         /* default 8 */
-    bool show_attachments;      /* list non-displayed parts (default true) */
+    const char *const *headers;  /* NULL-terminated list of header names for RENDER_HEADERS_SOME;
+                                    NULL: From, To, Cc, Date, Subject */
+    bool prefer_html;            /* multipart/alternative: prefer text/html (default: plain) */
+    bool wrap;                   /* wrap long lines (default true); else cut at width */
+    bool smart_wrap;             /* wrap at word boundaries (default true) */
+    unsigned tab_width;          /* default 8 */
+    bool show_attachments;       /* list non-displayed parts (default true) */
     render_html_fn html_convert; /* NULL: built-in converter only */
     void *html_arg;
 };

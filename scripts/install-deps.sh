@@ -8,7 +8,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 
 PACKAGES="
-    build-essential meson ninja-build pkg-config clang libclang-rt-14-dev
+    build-essential meson ninja-build pkg-config clang clang-format libclang-rt-14-dev
     libetpan-dev libncurses-dev ncurses-base ncurses-term libnotmuch-dev
     libssl-dev liblmdb-dev libinih-dev libcmocka-dev
     tmux w3m python3 locales

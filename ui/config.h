@@ -14,35 +14,38 @@
 #include <stddef.h>
 
 #include "mail/base/err.h"
+
 #include "keymaps/keymap.h"
+
 #include "render/render.h"
 
 struct account {
-    char *name;       /* from [account NAME] */
-    char **from;      /* identities "Name <addr>", at least one if set */
+    char *name;  /* from [account NAME] */
+    char **from; /* identities "Name <addr>", at least one if set */
     size_t nfrom;
-    char *maildir;    /* root of the Maildir++ tree, ~ expanded */
-    char *sent;       /* folder name under maildir, default "Sent" */
-    char *drafts;     /* default "Drafts" */
-    char *trash;      /* default NULL: deleting marks and expunges */
+    char *maildir; /* root of the Maildir++ tree, ~ expanded */
+    char *sent;    /* folder name under maildir, default "Sent" */
+    char *drafts;  /* default "Drafts" */
+    char *trash;   /* default NULL: deleting marks and expunges */
     /* later waves add: imap_*, smtp_*, dsn_* */
 };
 
 enum config_sort { CONFIG_SORT_DATE, CONFIG_SORT_DATE_REVERSE };
 
 struct nx_config {
-    char *path;                 /* file it was read from, or NULL for defaults */
-    struct account *accounts;   /* owned */
+    char *path;               /* file it was read from, or NULL for defaults */
+    struct account *accounts; /* owned */
     size_t naccounts;
-    char *default_account;      /* name, or NULL: the first */
+    char *default_account; /* name, or NULL: the first */
 
     /* index */
-    bool sort_newest_first;     /* sort = date-reverse */
-    bool threads;               /* threaded index */
-    char *date_format;          /* strftime format for the index, default "%b %d" */
+    bool sort_newest_first; /* sort = date-reverse */
+    bool threads;           /* threaded index */
+    char *date_format;      /* strftime format for the index, default "%b %d" */
 
     /* pager / render */
-    char *html_command;         /* e.g. "w3m -dump -I UTF-8 -O UTF-8 -T text/html -cols %w"; NULL: built-in only */
+    char *html_command; /* e.g. "w3m -dump -I UTF-8 -O UTF-8 -T text/html -cols %w"; NULL: built-in
+                           only */
     bool prefer_html;
     bool wrap;
     bool smart_wrap;
@@ -52,12 +55,12 @@ struct nx_config {
     unsigned pager_index_lines; /* 0: pager uses the whole screen */
 
     /* keys */
-    char *keymap;               /* "mutt" (default) or "vi" */
+    char *keymap;                /* "mutt" (default) or "vi" */
     struct km_bindings bindings; /* user's bind lines, applied after the base keymap */
 
     /* storage */
-    char *hcache_path;          /* header cache dir, default $XDG_CACHE_HOME/nixie */
-    bool hcache;                /* default true */
+    char *hcache_path; /* header cache dir, default $XDG_CACHE_HOME/nixie */
+    bool hcache;       /* default true */
 
     /* colours: `color STYLE FG BG` lines, by rstyle id; -2 = unset */
     short colour_fg[RSTYLE__COUNT];

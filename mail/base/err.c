@@ -1,10 +1,10 @@
 /* err.c - filling struct nx_err; see err.h for the contract. */
+#include "mail/base/err.h"
+
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
-
-#include "mail/base/err.h"
 
 static void __attribute__((format(printf, 3, 0)))
 nx_err_vformat(char *buf, size_t size, const char *fmt, va_list ap)

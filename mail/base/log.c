@@ -1,9 +1,9 @@
 /* log.c - optional debug log file; the only state is the open FILE. */
+#include "mail/base/log.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <time.h>
-
-#include "mail/base/log.h"
 
 static FILE *log_file;
 

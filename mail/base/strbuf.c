@@ -1,10 +1,11 @@
 /* strbuf.c - growable NUL-terminated byte buffer. */
+#include "mail/base/strbuf.h"
+
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mail/base/strbuf.h"
 #include "mail/base/xalloc.h"
 
 void

@@ -17,7 +17,10 @@ struct strbuf {
     size_t cap;
 };
 
-#define STRBUF_INIT {NULL, 0, 0}
+#define STRBUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0                                                                                 \
+    }
 
 void strbuf_init(struct strbuf *sb);
 void strbuf_free(struct strbuf *sb);
@@ -27,7 +30,8 @@ void strbuf_add(struct strbuf *sb, const char *data, size_t len);
 void strbuf_adds(struct strbuf *sb, const char *s);
 void strbuf_addc(struct strbuf *sb, char c);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
 /* "" when empty; borrowed until the next change */
 const char *strbuf_str(const struct strbuf *sb);
 /* Returns the owned string (never NULL) and resets sb. */

@@ -4,6 +4,8 @@
  * The fault counter is process state, but only tests arm it; it exists so
  * every failure path of an append, move or flag change can be exercised.
  */
+#include "mail/base/sysio.h"
+
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -13,7 +15,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "mail/base/sysio.h"
 #include "mail/base/xalloc.h"
 
 static unsigned long sysio_fail_at; /* 0: disarmed */

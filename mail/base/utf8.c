@@ -4,13 +4,14 @@
  * utf8_sanitize() is the audited gate between message content and the
  * screen (mblaze's safe_u8putstr, tmux's utf8_stravis): keep it small.
  */
+#include "mail/base/utf8.h"
+
 #include <langinfo.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
 #include <wchar.h>
 
-#include "mail/base/utf8.h"
 #include "mail/base/xalloc.h"
 
 int

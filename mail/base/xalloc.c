@@ -1,14 +1,13 @@
 /* xalloc.c - aborting allocation wrappers; see xalloc.h for when to use them. */
+#include "mail/base/xalloc.h"
+
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mail/base/xalloc.h"
-
-static void __attribute__((noreturn))
-xalloc_die(size_t size)
+static void __attribute__((noreturn)) xalloc_die(size_t size)
 {
     fprintf(stderr, "nixie: out of memory (allocating %zu bytes)\n", size);
     abort();

@@ -1,15 +1,15 @@
 /* test-base.c - mail/base: strbuf, utf8 (decode, width, sanitise), err, sysio faults. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <setjmp.h>
-#include <cmocka.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include <cmocka.h>
 
 #include "mail/base/err.h"
 #include "mail/base/strbuf.h"
@@ -50,7 +50,8 @@ test_utf8_decode_invalid(void **state)
 {
     uint32_t cp;
     /* overlong, surrogate, truncated, stray continuation, > U+10FFFF */
-    static const char *const bad[] = {"\xC0\xAF", "\xED\xA0\x80", "\xE2\x82", "\x80", "\xF4\x90\x80\x80"};
+    static const char *const bad[] = {"\xC0\xAF", "\xED\xA0\x80", "\xE2\x82", "\x80",
+                                      "\xF4\x90\x80\x80"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         assert_int_equal(utf8_decode(bad[i], strlen(bad[i]), &cp), 1);
         assert_int_equal(cp, UTF8_REPLACEMENT);
