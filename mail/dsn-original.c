@@ -160,7 +160,10 @@ dsn_original_inline(struct dsn_ctx *ctx)
     char *raw = dsn_part_bytes(p, false, MAIL_MAX_MESSAGE_SIZE, &n);
     if (!raw)
         return;
-    size_t start = dsn_text_original_start(raw, n);
+    /* when the notice is these very bytes, its marker was found already */
+    size_t start = ctx->notice && n == ctx->notice_len && memcmp(raw, ctx->notice, n) == 0
+                       ? ctx->notice_end
+                       : dsn_text_original_start(raw, n);
     /* from the marker line to the first line that looks like a header */
     for (size_t pos = start, next, lines = 0; pos < n && lines < 8; pos = next, lines++) {
         dsn_line_end(raw, n, pos, &next);

@@ -157,7 +157,8 @@ size_t dsn_text_parse(struct dsn_ctx *ctx, const char *style);
 /* Where the quoted original starts in text (or len); the _lc variant takes
  * the text already lowercased. */
 size_t dsn_text_original_start(const char *text, size_t len);
-size_t dsn_text_original_start_lc(const char *text, const char *lc, size_t len);
+size_t dsn_text_original_start_lc(const char *text, const char *lc, size_t len,
+                                  const struct dsn_trigrams *tri);
 /* Fill diagnostics of report recipients that have none from the notice. */
 void dsn_text_enrich(struct dsn_ctx *ctx);
 /* dsn-text-rcpt.c: the generic reader over text[0..len) (the notice). */
@@ -191,8 +192,10 @@ void dsn_words_free(struct dsn_words *w);
 enum dsn_reason dsn_words_reason(const struct dsn_words *w, bool specific);
 /* Both tables, specific first. */
 enum dsn_reason dsn_reason_from_text(const char *text, size_t len);
-/* The SMTP stage a text says failed ("CONN", "HELO", "MAIL", "RCPT", "DATA"). */
+/* The SMTP stage a text says failed ("CONN", "HELO", "MAIL", "RCPT", "DATA");
+ * the _lc variant takes the text already lowercased. */
 bool dsn_smtp_command(const char *text, size_t len, char out[8]);
+bool dsn_smtp_command_lc(const char *lc, size_t len, char out[8]);
 
 /* ---- dsn-original.c ---- */
 void dsn_original_extract(struct dsn_ctx *ctx);

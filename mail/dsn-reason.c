@@ -327,13 +327,10 @@ static const struct {
 };
 
 bool
-dsn_smtp_command(const char *text, size_t len, char out[8])
+dsn_smtp_command_lc(const char *lc, size_t len, char out[8])
 {
-    if (!text || len == 0)
+    if (!lc || len == 0)
         return false;
-    if (len > DSN_MAX_SCAN)
-        len = DSN_MAX_SCAN;
-    char *lc = dsn_lower_dup(text, len);
     /* the last stage named is the one that failed (">>> MAIL ... >>> DATA") */
     const char *best = NULL, *bestpos = NULL;
     for (size_t i = 0; i < sizeof dsn_command_cues / sizeof dsn_command_cues[0]; i++) {
@@ -347,9 +344,21 @@ dsn_smtp_command(const char *text, size_t len, char out[8])
             best = dsn_command_cues[i].command;
         }
     }
-    free(lc);
     if (!best)
         return false;
     snprintf(out, 8, "%s", best);
     return true;
+}
+
+bool
+dsn_smtp_command(const char *text, size_t len, char out[8])
+{
+    if (!text || len == 0)
+        return false;
+    if (len > DSN_MAX_SCAN)
+        len = DSN_MAX_SCAN;
+    char *lc = dsn_lower_dup(text, len);
+    bool found = dsn_smtp_command_lc(lc, len, out);
+    free(lc);
+    return found;
 }

@@ -257,7 +257,8 @@ dsn_null_sender(const struct dsn_ctx *ctx)
 
 /* As below, with lc the lowercased text (at least min(len, DSN_MAX_SCAN) bytes). */
 size_t
-dsn_text_original_start_lc(const char *text, const char *lc, size_t len)
+dsn_text_original_start_lc(const char *text, const char *lc, size_t len,
+                           const struct dsn_trigrams *tri)
 {
     size_t scan = len < DSN_MAX_SCAN ? len : DSN_MAX_SCAN;
     /* the first quoted header block ("Received:" / "Return-Path:" at a line start) */
@@ -274,6 +275,8 @@ dsn_text_original_start_lc(const char *text, const char *lc, size_t len)
     /* a marker line comes before the header it introduces: search up to there */
     size_t window = best < scan ? (best + 512 < scan ? best + 512 : scan) : scan;
     for (size_t i = 0; i < sizeof dsn_original_markers / sizeof dsn_original_markers[0]; i++) {
+        if (!dsn_trigrams_may_have(tri, dsn_original_markers[i]))
+            continue;
         const char *m =
             memmem(lc, window, dsn_original_markers[i], strlen(dsn_original_markers[i]));
         if (m && (size_t)(m - lc) < best)
@@ -290,7 +293,7 @@ dsn_text_original_start(const char *text, size_t len)
 {
     size_t scan = len < DSN_MAX_SCAN ? len : DSN_MAX_SCAN;
     char *lc = dsn_lower_dup(text, scan);
-    size_t at = dsn_text_original_start_lc(text, lc, len);
+    size_t at = dsn_text_original_start_lc(text, lc, len, NULL);
     free(lc);
     return at;
 }
@@ -462,7 +465,7 @@ dsn_text_parse(struct dsn_ctx *ctx, const char *style)
     if (rep->nrcpts == 1 && ctx->notice && !rep->rcpts[0].smtp_command[0] &&
         !dsn_smtp_command(rep->rcpts[0].diagnostic, rep->rcpts[0].diagnostic ? strlen(rep->rcpts[0].diagnostic) : 0,
                           rep->rcpts[0].smtp_command))
-        dsn_smtp_command(ctx->notice, ctx->notice_end, rep->rcpts[0].smtp_command);
+        dsn_smtp_command_lc(ctx->notice_lc, ctx->notice_end, rep->rcpts[0].smtp_command);
     return rep->nrcpts;
 }
 

@@ -429,11 +429,13 @@ dsn_analyze(const struct mail_message *msg)
         ctx.report_type = mail_part_param(ctx.root, "report-type");
     dsn_walk(&ctx, ctx.root);
     dsn_load_notice(&ctx);
-    ctx.notice_end =
-        ctx.notice ? dsn_text_original_start_lc(ctx.notice, ctx.notice_lc, ctx.notice_len) : 0;
     if (ctx.notice) {
+        /* of the whole notice: a superset of any part of it, so it filters
+         * the marker search and every later search alike */
         ctx.notice_tri = xmalloc(sizeof *ctx.notice_tri);
-        dsn_trigrams_build(ctx.notice_tri, ctx.notice_lc, ctx.notice_end);
+        dsn_trigrams_build(ctx.notice_tri, ctx.notice_lc, ctx.notice_len);
+        ctx.notice_end = dsn_text_original_start_lc(ctx.notice, ctx.notice_lc, ctx.notice_len,
+                                                    ctx.notice_tri);
     }
 
     if (ctx.status_part)

@@ -186,11 +186,13 @@ cmd_bounce_table(const char *file, const struct dsn_report *rep)
     cmd_bounce_cell("subject", rep->original.subject);
     for (size_t i = 0; i < rep->nrcpts; i++) {
         const struct dsn_recipient *r = &rep->rcpts[i];
-        char *a = utf8_sanitize_dup(r->recipient ? r->recipient : "(unknown)",
-                                    strlen(r->recipient ? r->recipient : "(unknown)"), 0);
-        printf("  %-32s %-9s %-8s %-15s %s\n", a, dsn_action_name(r->action),
-               r->status[0] ? r->status : "-", dsn_reason_name(r->reason),
-               r->hard ? "hard" : "soft");
+        const char *addr = r->recipient ? r->recipient : "(unknown)";
+        char *a = utf8_sanitize_dup(addr, strlen(addr), 0);
+        /* pad by display width, not bytes: addresses may be UTF-8 (RFC 6531) */
+        size_t w = utf8_width(a, strlen(a));
+        printf("  %s%*s %-9s %-8s %-15s %s\n", a, w < 32 ? (int)(32 - w) : 0, "",
+               dsn_action_name(r->action), r->status[0] ? r->status : "-",
+               dsn_reason_name(r->reason), r->hard ? "hard" : "soft");
         free(a);
         cmd_bounce_cell("remote", r->remote_mta);
         cmd_bounce_cell("diagnostic", r->diagnostic);
