@@ -74,7 +74,8 @@ main(int argc, char **argv)
     }
     double total = bench_cpu() - t0;
     double n = (double)nfiles * repeat;
-    printf("engine: %d files x %d = %.0f messages, %zu recipient lines\n", nfiles, repeat, n, rcpts);
+    printf("engine: %d files x %d = %.0f messages, %zu recipient lines\n", nfiles, repeat, n,
+           rcpts);
     printf("  parse + analyse  %8.2f s  %10.0f messages/s\n", total, n / total);
     printf("  dsn_analyze only %8.2f s  %10.0f messages/s\n", total - parse, n / (total - parse));
     for (int i = 0; i < nfiles; i++)

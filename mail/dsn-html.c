@@ -11,6 +11,7 @@
 
 #include "mail/base/strbuf.h"
 #include "mail/base/utf8.h"
+
 #include "mail/dsn-private.h"
 
 static bool
@@ -35,7 +36,7 @@ dsn_html_entity(struct strbuf *sb, const char *s, size_t len, size_t i)
     static const struct {
         const char *name;
         uint32_t cp;
-    } ents[] = {{"amp;", '&'}, {"lt;", '<'},   {"gt;", '>'}, {"quot;", '"'},
+    } ents[] = {{"amp;", '&'},   {"lt;", '<'},   {"gt;", '>'},  {"quot;", '"'},
                 {"apos;", '\''}, {"nbsp;", ' '}, {"#39;", '\''}};
     for (size_t k = 0; k < sizeof ents / sizeof ents[0]; k++) {
         size_t n = strlen(ents[k].name);
@@ -64,7 +65,7 @@ dsn_html_entity(struct strbuf *sb, const char *s, size_t len, size_t i)
 char *
 dsn_html_to_text(const char *s, size_t len, size_t *out_len)
 {
-    static const char *const blocks[] = {"br", "p", "div", "tr", "li", "h1", "h2", "h3",
+    static const char *const blocks[] = {"br",    "p",  "div",  "tr",  "li",     "h1",  "h2", "h3",
                                          "table", "/p", "/div", "/tr", "/table", "/li", "hr"};
     struct strbuf sb = STRBUF_INIT;
     for (size_t i = 0; i < len;) {
@@ -85,8 +86,8 @@ dsn_html_to_text(const char *s, size_t len, size_t *out_len)
         const char *tag = s + i + 1;
         size_t tl = len - i - 1;
         if (dsn_html_tag_is(tag, tl, "style") || dsn_html_tag_is(tag, tl, "script")) {
-            i = dsn_html_skip_to_close(s, len, i + 1, tag[1] == 't' || tag[1] == 'T' ? "</style>"
-                                                                                  : "</script>");
+            i = dsn_html_skip_to_close(s, len, i + 1,
+                                       tag[1] == 't' || tag[1] == 'T' ? "</style>" : "</script>");
             continue;
         }
         for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++)

@@ -16,6 +16,7 @@
 #include "mail/base/strbuf.h"
 #include "mail/base/utf8.h"
 #include "mail/base/xalloc.h"
+
 #include "mail/dsn-private.h"
 
 struct dsn_span {
@@ -29,7 +30,8 @@ dsn_json_flatten(const char *s, size_t len)
     struct strbuf sb = STRBUF_INIT;
     strbuf_grow(&sb, len);
     for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\\' && i + 1 < len && (s[i + 1] == '"' || s[i + 1] == '\\' || s[i + 1] == '/')) {
+        if (s[i] == '\\' && i + 1 < len &&
+            (s[i + 1] == '"' || s[i + 1] == '\\' || s[i + 1] == '/')) {
             strbuf_addc(&sb, s[++i]);
             continue;
         }

@@ -15,6 +15,7 @@
 
 #include "mail/base/strbuf.h"
 #include "mail/base/xalloc.h"
+
 #include "mail/dsn-private.h"
 #include "mail/message.h"
 
@@ -97,7 +98,8 @@ dsn_original_fields(struct dsn_original *o, const char *s, size_t hlen)
         if (k == 0) {
             *slots[k] = dsn_msgid_clean(strbuf_str(&v));
         } else {
-            char *d = mail_header_decode(strbuf_str(&v), v.len < DSN_MAX_FIELD ? v.len : DSN_MAX_FIELD);
+            char *d =
+                mail_header_decode(strbuf_str(&v), v.len < DSN_MAX_FIELD ? v.len : DSN_MAX_FIELD);
             *slots[k] = dsn_strclean(d, d ? strlen(d) : 0, DSN_MAX_FIELD, true);
             free(d);
         }

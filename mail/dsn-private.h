@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "mail/base/strbuf.h"
+
 #include "mail/dsn.h"
 
 struct mail_message;
@@ -37,14 +38,14 @@ struct dsn_ctx {
     /* a report inside orig_part (a gateway forwarding a bounce as an attachment) */
     const struct mail_part *inner_status; /* its message/delivery-status */
     const struct mail_part *inner_orig;   /* the message that report returns */
-    const struct mail_part *text_part;   /* first text/plain outside the original */
-    const struct mail_part *html_part;   /* first text/html outside the original */
+    const struct mail_part *text_part;    /* first text/plain outside the original */
+    const struct mail_part *html_part;    /* first text/html outside the original */
     size_t nparts;
 
     void *reader; /* dsn-text-rcpt.c's reader over the notice, built once, owned */
 
-    char *notice; /* the human-readable notice, UTF-8, NUL-terminated, owned */
-    char *notice_lc; /* the same, ASCII-lowercased (same length), owned */
+    char *notice;                    /* the human-readable notice, UTF-8, NUL-terminated, owned */
+    char *notice_lc;                 /* the same, ASCII-lowercased (same length), owned */
     struct dsn_trigrams *notice_tri; /* of notice_lc[0..notice_end), owned, or NULL */
     size_t notice_len;
     size_t notice_end; /* where the quoted original starts inside notice, else notice_len */

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "mail/base/xalloc.h"
+
 #include "mail/dsn-private.h"
 
 #define R(id) DSN_REASON_##id
@@ -556,7 +557,8 @@ static enum dsn_reason
 dsn_table_match(const struct dsn_words *w, const struct dsn_reason_phrase *t, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (dsn_trigrams_may_have(&w->tri, t[i].phrase) && dsn_glob_search(w->lc, w->len, t[i].phrase))
+        if (dsn_trigrams_may_have(&w->tri, t[i].phrase) &&
+            dsn_glob_search(w->lc, w->len, t[i].phrase))
             return t[i].reason;
     return DSN_REASON_UNDEFINED;
 }

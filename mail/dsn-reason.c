@@ -47,7 +47,7 @@ static const struct {
     {".3.1", DSN_REASON_SYSTEMFULL, true},     {".3.2", DSN_REASON_NOTACCEPT, true},
     {".3.3", DSN_REASON_SYSTEMERROR, false},   {".3.4", DSN_REASON_MESGTOOBIG, true},
     {".3.5", DSN_REASON_SYSTEMERROR, false},   {".4.0", DSN_REASON_UNDEFINED, false},
-    {".4.1", DSN_REASON_UNDEFINED, false},       {".4.2", DSN_REASON_NETWORKERROR, false},
+    {".4.1", DSN_REASON_UNDEFINED, false},     {".4.2", DSN_REASON_NETWORKERROR, false},
     {".4.3", DSN_REASON_SYSTEMERROR, true},    {".4.4", DSN_REASON_HOSTUNKNOWN, false},
     {".4.5", DSN_REASON_SYSTEMFULL, false},    {".4.6", DSN_REASON_NETWORKERROR, true},
     {".4.7", DSN_REASON_EXPIRED, false},       {".5.0", DSN_REASON_UNDEFINED, false},
@@ -336,8 +336,8 @@ dsn_smtp_command_lc(const char *lc, size_t len, char out[8])
     for (size_t i = 0; i < sizeof dsn_command_cues / sizeof dsn_command_cues[0]; i++) {
         size_t cl = strlen(dsn_command_cues[i].cue);
         const char *p = NULL;
-        for (const char *q = lc; (q = memmem(q, len - (size_t)(q - lc), dsn_command_cues[i].cue, cl));
-             q++)
+        for (const char *q = lc;
+             (q = memmem(q, len - (size_t)(q - lc), dsn_command_cues[i].cue, cl)); q++)
             p = q;
         if (p && (!bestpos || p > bestpos)) {
             bestpos = p;

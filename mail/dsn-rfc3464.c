@@ -17,6 +17,7 @@
 
 #include "mail/base/strbuf.h"
 #include "mail/base/xalloc.h"
+
 #include "mail/dsn-private.h"
 
 /* One field as read from a block. */
@@ -136,10 +137,10 @@ dsn_action_parse(const char *v)
         const char *word;
         enum dsn_action action;
     } words[] = {
-        {"failed", DSN_ACTION_FAILED},       {"failure", DSN_ACTION_FAILED},
-        {"fail", DSN_ACTION_FAILED},         {"expired", DSN_ACTION_FAILED},
-        {"delayed", DSN_ACTION_DELAYED},     {"delay", DSN_ACTION_DELAYED},
-        {"deferred", DSN_ACTION_DELAYED},    {"delivered", DSN_ACTION_DELIVERED},
+        {"failed", DSN_ACTION_FAILED},         {"failure", DSN_ACTION_FAILED},
+        {"fail", DSN_ACTION_FAILED},           {"expired", DSN_ACTION_FAILED},
+        {"delayed", DSN_ACTION_DELAYED},       {"delay", DSN_ACTION_DELAYED},
+        {"deferred", DSN_ACTION_DELAYED},      {"delivered", DSN_ACTION_DELIVERED},
         {"deliverable", DSN_ACTION_DELIVERED}, {"relayed", DSN_ACTION_RELAYED},
         {"expanded", DSN_ACTION_EXPANDED},
     };
@@ -187,9 +188,16 @@ static int
 dsn_rcpt_field_id(const char *name)
 {
     static const char *const names[] = {
-        "original-recipient", "final-recipient",   "action",       "status",
-        "remote-mta",         "diagnostic-code",   "last-attempt-date", "will-retry-until",
-        "final-log-id",       "x-actual-recipient",
+        "original-recipient",
+        "final-recipient",
+        "action",
+        "status",
+        "remote-mta",
+        "diagnostic-code",
+        "last-attempt-date",
+        "will-retry-until",
+        "final-log-id",
+        "x-actual-recipient",
     };
     for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
         if (strcmp(name, names[i]) == 0)
@@ -305,8 +313,9 @@ dsn_rfc3464_parse(struct dsn_ctx *ctx, const char *body, size_t len)
             continue;
         }
         bool addr_field = id == 0 || id == 1;
-        bool fresh = !cur || dsn_rcpt_has(cur, id) ||
-                     (blank_since && addr_field && (cur->final_recipient || cur->original_recipient));
+        bool fresh =
+            !cur || dsn_rcpt_has(cur, id) ||
+            (blank_since && addr_field && (cur->final_recipient || cur->original_recipient));
         if (fresh) {
             if (cur && !blank_since)
                 dsn_note(ctx, "recipient groups not separated by a blank line");

@@ -21,6 +21,7 @@
 
 #include "mail/base/strbuf.h"
 #include "mail/base/xalloc.h"
+
 #include "mail/dsn-private.h"
 #include "mail/message.h"
 
@@ -47,7 +48,7 @@ struct dsn_reader {
     size_t nlines;
     struct dsn_cand *cands;
     size_t ncands;
-    char *exclude[8]; /* addresses that are not recipients (owned) */
+    char *exclude[8];     /* addresses that are not recipients (owned) */
     bool exclude_hard[8]; /* hard: never; soft: unless alone on its line */
     size_t nexclude;
 };
@@ -78,8 +79,7 @@ dsn_exclude_add(struct dsn_reader *rd, const char *value, bool hard)
     size_t len = strnlen(value, 4096);
     for (size_t at = dsn_addr_next(value, len, 0, &alen);
          at != SIZE_MAX && rd->nexclude < sizeof rd->exclude / sizeof rd->exclude[0];
-         at = dsn_addr_next(value, len, at + alen, &alen))
-    {
+         at = dsn_addr_next(value, len, at + alen, &alen)) {
         rd->exclude_hard[rd->nexclude] = hard;
         rd->exclude[rd->nexclude++] = xstrndup(value + at, alen);
     }
@@ -108,11 +108,31 @@ static bool
 dsn_header_line(const char *l, size_t len)
 {
     static const char *const names[] = {
-        "from:",        "reply-to:",    "sender:",     "return-path:", "message-id:",
-        "received:",    "references:",  "in-reply-to:", "date:",       "envelope-from",
-        "dkim-",        "x-",           "errors-to:",  "list-",        "cc:",
-        "resent-",      "by ",          "with ",        "id ",         "authentication-results",
-        "mail from:",   ">>> mail from", "subject:",   "content-",     "(envelope-from",
+        "from:",
+        "reply-to:",
+        "sender:",
+        "return-path:",
+        "message-id:",
+        "received:",
+        "references:",
+        "in-reply-to:",
+        "date:",
+        "envelope-from",
+        "dkim-",
+        "x-",
+        "errors-to:",
+        "list-",
+        "cc:",
+        "resent-",
+        "by ",
+        "with ",
+        "id ",
+        "authentication-results",
+        "mail from:",
+        ">>> mail from",
+        "subject:",
+        "content-",
+        "(envelope-from",
     };
     const char *t = l;
     size_t tl = len;
@@ -128,9 +148,9 @@ static bool
 dsn_rcpt_words(const char *pre, size_t len)
 {
     static const char *const words[] = {
-        "recipient", "rcpt",   "to:",     " to ",    "deliver", "address", "user",
-        "mailbox",   "account", "for <",  "addressee", "destinat", "failed", "mail to",
-        "mailto:",   "to <",   "unknown", "invalid", "rejected", "mailing list",
+        "recipient", "rcpt",    "to:",     " to ",      "deliver",  "address",      "user",
+        "mailbox",   "account", "for <",   "addressee", "destinat", "failed",       "mail to",
+        "mailto:",   "to <",    "unknown", "invalid",   "rejected", "mailing list",
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (dsn_memcasemem(pre, len, words[i]))
@@ -182,9 +202,9 @@ dsn_transcript_line(const char *p, size_t len)
 static bool
 dsn_sender_context(const struct dsn_reader *rd, size_t li)
 {
-    static const char *const cues[] = {"sent by", "sent by:", "message from", "from:", "sender:",
-                                       "to the address", "to the address:", "contact",
-                                       "contact:", "send mail to", "send mail to:"};
+    static const char *const cues[] = {"sent by",  "sent by:",       "message from",    "from:",
+                                       "sender:",  "to the address", "to the address:", "contact",
+                                       "contact:", "send mail to",   "send mail to:"};
     while (li > 0) {
         li--;
         const char *t = rd->text + rd->lines[li].start;
@@ -215,8 +235,8 @@ dsn_cand_rank(const struct dsn_reader *rd, size_t li, size_t a, size_t alen)
     if (excl == 2)
         return 0;
     size_t i = dsn_skip_lead(pre, pre_len);
-    bool leads = i == pre_len ||
-                 (dsn_has_prefix(pre + i, pre_len - i, "mailto:") && i + 7 == pre_len);
+    bool leads =
+        i == pre_len || (dsn_has_prefix(pre + i, pre_len - i, "mailto:") && i + 7 == pre_len);
     size_t plen;
     if (!leads && dsn_addr_next(pre, pre_len, i, &plen) == i) {
         /* "name@x <addr@y>" leads too */
@@ -388,7 +408,8 @@ dsn_diag_block(const struct dsn_reader *rd, const struct dsn_cand *c, int rank, 
     for (size_t n = 0; li < rd->nlines && n < DSN_DIAG_LINES; li++, n++) {
         if (dsn_line_is_cand(rd, li, rank, c))
             break;
-        if (indented_only && !dsn_line_blank(rd, li) && !isspace((unsigned char)rd->text[rd->lines[li].start]))
+        if (indented_only && !dsn_line_blank(rd, li) &&
+            !isspace((unsigned char)rd->text[rd->lines[li].start]))
             break;
         if (dsn_line_separator(rd, li))
             continue;
@@ -469,8 +490,9 @@ dsn_reader_emit(struct dsn_reader *rd, int rank, bool delayed)
     size_t first = rep->nrcpts, distinct = 0;
     for (size_t i = 0; i < rd->ncands && distinct < 2; i++) {
         const struct dsn_cand *c = &rd->cands[i];
-        if (c->rank == rank && (distinct == 0 || c->len != rd->cands[0].len ||
-                                strncasecmp(rd->text + c->pos, rd->text + rd->cands[0].pos, c->len)))
+        if (c->rank == rank &&
+            (distinct == 0 || c->len != rd->cands[0].len ||
+             strncasecmp(rd->text + c->pos, rd->text + rd->cands[0].pos, c->len)))
             distinct++;
     }
     for (size_t i = 0; i < rd->ncands; i++) {
@@ -528,10 +550,11 @@ static void
 dsn_indented_block(const struct dsn_reader *rd, struct strbuf *sb)
 {
     size_t li = 0;
-    while (li < rd->nlines && (dsn_line_blank(rd, li) ||
-                               !isspace((unsigned char)rd->text[rd->lines[li].start])))
+    while (li < rd->nlines &&
+           (dsn_line_blank(rd, li) || !isspace((unsigned char)rd->text[rd->lines[li].start])))
         li++;
-    for (size_t n = 0; li < rd->nlines && n < DSN_DIAG_LINES && !dsn_line_blank(rd, li); li++, n++) {
+    for (size_t n = 0; li < rd->nlines && n < DSN_DIAG_LINES && !dsn_line_blank(rd, li);
+         li++, n++) {
         if (!isspace((unsigned char)rd->text[rd->lines[li].start]))
             break;
         dsn_add_line(sb, rd->text + rd->lines[li].start, rd->lines[li].end - rd->lines[li].start);

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "mail/base/xalloc.h"
+
 #include "mail/dsn-private.h"
 #include "mail/message.h"
 
@@ -163,7 +164,7 @@ static const char *const dsn_subject_phrases[] = {
 
 /* Local parts and display names of bounce senders (lowercase). */
 static const char *const dsn_daemon_names[] = {
-    "mailer-daemon", "mailer_daemon", "mailerdaemon", "mail-daemon", "maildaemon",
+    "mailer-daemon", "mailer_daemon", "mailerdaemon",  "mail-daemon",        "maildaemon",
     "postmaster",    "post_master",   "mail delivery", "mail administrator", "microsoftexchange",
     "mdaemon",       "bounce",        "mail system",
 };
@@ -202,7 +203,8 @@ dsn_phrase_any(const char *lc, size_t len, const char *const *phrases, size_t n,
                const struct dsn_trigrams *tri)
 {
     for (size_t i = 0; i < n; i++)
-        if (dsn_trigrams_may_have(tri, phrases[i]) && memmem(lc, len, phrases[i], strlen(phrases[i])))
+        if (dsn_trigrams_may_have(tri, phrases[i]) &&
+            memmem(lc, len, phrases[i], strlen(phrases[i])))
             return true;
     return false;
 }
@@ -336,14 +338,27 @@ bool
 dsn_autoreply_detect(struct dsn_ctx *ctx)
 {
     static const char *const subjects[] = {
-        "auto:", "automatic reply", "autoreply", "auto-reply", "auto reply", "out of office",
-        "out of the office", "vacation", "away from", "abwesenheit", "absence", "réponse automatique",
-        "respuesta automática", "risposta automatica", "away until",
+        "auto:",
+        "automatic reply",
+        "autoreply",
+        "auto-reply",
+        "auto reply",
+        "out of office",
+        "out of the office",
+        "vacation",
+        "away from",
+        "abwesenheit",
+        "absence",
+        "réponse automatique",
+        "respuesta automática",
+        "risposta automatica",
+        "away until",
     };
     const char *as = mail_message_header(ctx->msg, "Auto-Submitted");
     if (as && dsn_has_prefix(as + strspn(as, " \t"), strlen(as), "auto-replied"))
         return true;
-    if (mail_message_header(ctx->msg, "X-Autoreply") || mail_message_header(ctx->msg, "X-Autorespond"))
+    if (mail_message_header(ctx->msg, "X-Autoreply") ||
+        mail_message_header(ctx->msg, "X-Autorespond"))
         return true;
     const char *prec = mail_message_header(ctx->msg, "Precedence");
     if (prec && dsn_memcasemem(prec, strlen(prec), "auto_reply"))
@@ -353,14 +368,29 @@ dsn_autoreply_detect(struct dsn_ctx *ctx)
 
 /* Words that make a notice a delay warning rather than a failure. */
 static const char *const dsn_delay_phrases[] = {
-    "has not yet been delivered", "not yet been delivered", "delivery attempts will continue",
-    "will continue to try",       "will keep trying",       "will retry",
-    "still trying",               "no action is required",  "is delayed",
-    "has been delayed",           "delivery delayed",       "will be retried",
+    "has not yet been delivered",
+    "not yet been delivered",
+    "delivery attempts will continue",
+    "will continue to try",
+    "will keep trying",
+    "will retry",
+    "still trying",
+    "no action is required",
+    "is delayed",
+    "has been delayed",
+    "delivery delayed",
+    "will be retried",
 };
 static const char *const dsn_final_phrases[] = {
-    "permanent", "given up", "giving up", "not going to try again", "could not be delivered",
-    "failed",    "returning message to sender", "has been returned", "undeliverable",
+    "permanent",
+    "given up",
+    "giving up",
+    "not going to try again",
+    "could not be delivered",
+    "failed",
+    "returning message to sender",
+    "has been returned",
+    "undeliverable",
 };
 
 static bool
@@ -369,12 +399,12 @@ dsn_notice_delayed(const struct dsn_ctx *ctx)
     const char *subject = mail_message_header(ctx->msg, "Subject");
     size_t ln = ctx->notice ? ctx->notice_end : 0;
     const char *lc = ctx->notice ? ctx->notice_lc : "";
-    bool delay = dsn_phrase_any(lc, ln, dsn_delay_phrases,
-                                sizeof dsn_delay_phrases / sizeof dsn_delay_phrases[0],
-                                ctx->notice_tri);
-    bool final = dsn_phrase_any(lc, ln, dsn_final_phrases,
-                                sizeof dsn_final_phrases / sizeof dsn_final_phrases[0],
-                                ctx->notice_tri);
+    bool delay =
+        dsn_phrase_any(lc, ln, dsn_delay_phrases,
+                       sizeof dsn_delay_phrases / sizeof dsn_delay_phrases[0], ctx->notice_tri);
+    bool final =
+        dsn_phrase_any(lc, ln, dsn_final_phrases,
+                       sizeof dsn_final_phrases / sizeof dsn_final_phrases[0], ctx->notice_tri);
     if (subject && (dsn_memcasemem(subject, strlen(subject), "delayed") ||
                     dsn_memcasemem(subject, strlen(subject), "warning")))
         delay = true;
@@ -463,7 +493,8 @@ dsn_text_parse(struct dsn_ctx *ctx, const char *style)
     dsn_text_xfailed(ctx);
     /* one recipient: the whole notice tells the failed SMTP stage */
     if (rep->nrcpts == 1 && ctx->notice && !rep->rcpts[0].smtp_command[0] &&
-        !dsn_smtp_command(rep->rcpts[0].diagnostic, rep->rcpts[0].diagnostic ? strlen(rep->rcpts[0].diagnostic) : 0,
+        !dsn_smtp_command(rep->rcpts[0].diagnostic,
+                          rep->rcpts[0].diagnostic ? strlen(rep->rcpts[0].diagnostic) : 0,
                           rep->rcpts[0].smtp_command))
         dsn_smtp_command_lc(ctx->notice_lc, ctx->notice_end, rep->rcpts[0].smtp_command);
     return rep->nrcpts;
@@ -494,9 +525,9 @@ dsn_text_summary(struct dsn_ctx *ctx, struct strbuf *sb)
         }
         if (end <= start)
             continue;
-        bool hit = dsn_phrase_any(ctx->notice_lc + start, end - start, dsn_body_phrases,
-                                  sizeof dsn_body_phrases / sizeof dsn_body_phrases[0],
-                                  ctx->notice_tri);
+        bool hit =
+            dsn_phrase_any(ctx->notice_lc + start, end - start, dsn_body_phrases,
+                           sizeof dsn_body_phrases / sizeof dsn_body_phrases[0], ctx->notice_tri);
         if (hit) {
             size_t n = end - start < 1024 ? end - start : 1024;
             char *para = dsn_strclean(t + start, n, 1024, true);

@@ -15,6 +15,7 @@
 #include "mail/base/strbuf.h"
 #include "mail/base/utf8.h"
 #include "mail/base/xalloc.h"
+
 #include "mail/dsn-private.h"
 
 static int
@@ -569,7 +570,8 @@ dsn_trigrams_build(struct dsn_trigrams *t, const char *s, size_t len)
 {
     memset(t->bits, 0, sizeof t->bits);
     for (size_t i = 0; i + 2 < len; i++) {
-        unsigned h = dsn_tri_hash((unsigned char)s[i], (unsigned char)s[i + 1], (unsigned char)s[i + 2]);
+        unsigned h =
+            dsn_tri_hash((unsigned char)s[i], (unsigned char)s[i + 1], (unsigned char)s[i + 2]);
         t->bits[h >> 6] |= UINT64_C(1) << (h & 63);
     }
 }
@@ -579,6 +581,7 @@ dsn_trigrams_may_have(const struct dsn_trigrams *t, const char *phrase)
 {
     if (!t || !phrase[0] || !phrase[1] || !phrase[2] || phrase[1] == '*' || phrase[2] == '*')
         return true;
-    unsigned h = dsn_tri_hash((unsigned char)phrase[0], (unsigned char)phrase[1], (unsigned char)phrase[2]);
+    unsigned h =
+        dsn_tri_hash((unsigned char)phrase[0], (unsigned char)phrase[1], (unsigned char)phrase[2]);
     return (t->bits[h >> 6] >> (h & 63)) & 1;
 }

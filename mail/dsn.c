@@ -20,6 +20,7 @@
 #include "mail/base/strbuf.h"
 #include "mail/base/utf8.h"
 #include "mail/base/xalloc.h"
+
 #include "mail/dsn-private.h"
 #include "mail/message.h"
 
@@ -97,8 +98,8 @@ dsn_report_outcome(const struct dsn_report *report)
 {
     enum dsn_action best = DSN_ACTION_UNKNOWN;
     static const int rank[] = {
-        [DSN_ACTION_UNKNOWN] = 0, [DSN_ACTION_EXPANDED] = 1, [DSN_ACTION_RELAYED] = 2,
-        [DSN_ACTION_DELIVERED] = 3, [DSN_ACTION_DELAYED] = 4, [DSN_ACTION_FAILED] = 5,
+        [DSN_ACTION_UNKNOWN] = 0,   [DSN_ACTION_EXPANDED] = 1, [DSN_ACTION_RELAYED] = 2,
+        [DSN_ACTION_DELIVERED] = 3, [DSN_ACTION_DELAYED] = 4,  [DSN_ACTION_FAILED] = 5,
     };
     for (size_t i = 0; report && i < report->nrcpts; i++)
         if (rank[report->rcpts[i].action] > rank[best])
@@ -188,8 +189,7 @@ dsn_report_free(struct dsn_report *rep)
 static bool
 dsn_is(const struct mail_part *p, const char *type, const char *subtype)
 {
-    return p->type && p->subtype && strcmp(p->type, type) == 0 &&
-           strcmp(p->subtype, subtype) == 0;
+    return p->type && p->subtype && strcmp(p->type, type) == 0 && strcmp(p->subtype, subtype) == 0;
 }
 
 /* A delivery-status part inside a returned message (depth-first, bounded),
@@ -218,8 +218,8 @@ dsn_walk(struct dsn_ctx *ctx, const struct mail_part *p)
     if (!p || ++ctx->nparts > MAIL_MAX_PARTS || p->depth > MAIL_MAX_MIME_DEPTH)
         return;
     const char *sub = p->subtype ? p->subtype : "";
-    if (p->subtype && (strcmp(sub, "delivery-status") == 0 ||
-                       strcmp(sub, "global-delivery-status") == 0)) {
+    if (p->subtype &&
+        (strcmp(sub, "delivery-status") == 0 || strcmp(sub, "global-delivery-status") == 0)) {
         if (!ctx->status_part) {
             ctx->status_part = p;
             ctx->status_global = strcmp(sub, "global-delivery-status") == 0;
@@ -434,8 +434,8 @@ dsn_analyze(const struct mail_message *msg)
          * the marker search and every later search alike */
         ctx.notice_tri = xmalloc(sizeof *ctx.notice_tri);
         dsn_trigrams_build(ctx.notice_tri, ctx.notice_lc, ctx.notice_len);
-        ctx.notice_end = dsn_text_original_start_lc(ctx.notice, ctx.notice_lc, ctx.notice_len,
-                                                    ctx.notice_tri);
+        ctx.notice_end =
+            dsn_text_original_start_lc(ctx.notice, ctx.notice_lc, ctx.notice_len, ctx.notice_tri);
     }
 
     if (ctx.status_part)

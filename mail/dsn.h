@@ -26,8 +26,8 @@ struct mail_message;
 
 /* Safety bounds: larger inputs are truncated and the report says so. */
 #define DSN_MAX_RECIPIENTS 10000
-#define DSN_MAX_FIELD 2048      /* bytes kept of one field value */
-#define DSN_MAX_DIAGNOSTIC 4096 /* bytes kept of one diagnostic text */
+#define DSN_MAX_FIELD 2048         /* bytes kept of one field value */
+#define DSN_MAX_DIAGNOSTIC 4096    /* bytes kept of one diagnostic text */
 #define DSN_MAX_SCAN (512u * 1024) /* bytes of notice text scanned by heuristics */
 
 /* What kind of message this is. */
@@ -111,13 +111,13 @@ struct dsn_recipient {
     char *final_type;         /* its address type: "rfc822", "utf-8", ... */
     char *original_recipient; /* Original-Recipient address, type removed */
     enum dsn_action action;
-    char status[16];       /* effective RFC 3463 code "5.1.1", or "" if none */
-    char status_field[16]; /* the Status field as written, "" if absent/invalid */
-    bool status_inferred;  /* status not written anywhere: inferred from text/reason */
-    int reply_code;        /* SMTP reply code (RFC 5321 §4.2), 0 if none */
-    char *remote_mta;      /* Remote-MTA name, type removed (or the host in the text) */
-    char *diagnostic_type; /* "smtp", "x-unix", ...; NULL for free text */
-    char *diagnostic;      /* Diagnostic-Code text / the bounce's words, verbatim-ish */
+    char status[16];         /* effective RFC 3463 code "5.1.1", or "" if none */
+    char status_field[16];   /* the Status field as written, "" if absent/invalid */
+    bool status_inferred;    /* status not written anywhere: inferred from text/reason */
+    int reply_code;          /* SMTP reply code (RFC 5321 §4.2), 0 if none */
+    char *remote_mta;        /* Remote-MTA name, type removed (or the host in the text) */
+    char *diagnostic_type;   /* "smtp", "x-unix", ...; NULL for free text */
+    char *diagnostic;        /* Diagnostic-Code text / the bounce's words, verbatim-ish */
     bool diagnostic_generic; /* the words are the notice's general text, not about this
                                 recipient (a free-text bounce that names no reason) */
     char *last_attempt_date;
@@ -132,7 +132,7 @@ struct dsn_recipient {
 /* The message that came back, if any. */
 struct dsn_original {
     bool present;
-    bool headers_only; /* only the header block came back */
+    bool headers_only;     /* only the header block came back */
     const char *from_part; /* static: "message/rfc822", "message/global",
                               "text/rfc822-headers", "inline" (quoted in the text) */
     char *message_id;      /* without angle brackets */
@@ -140,7 +140,7 @@ struct dsn_original {
     char *from;
     char *to;
     char *date;
-    char *raw;             /* owned copy of what came back (transfer-decoded) */
+    char *raw; /* owned copy of what came back (transfer-decoded) */
     size_t raw_len;
 };
 

@@ -25,8 +25,10 @@
 #include "mail/base/strbuf.h"
 #include "mail/base/utf8.h"
 #include "mail/base/xalloc.h"
+
 #include "mail/dsn.h"
 #include "mail/message.h"
+
 #include "ui/cmd.h"
 
 struct cmd_bounce {
@@ -71,8 +73,8 @@ cmd_bounce_json_str(struct strbuf *sb, const char *s)
     for (size_t i = 0; i < len;) {
         /* runs of plain printable ASCII go through in one copy */
         size_t run = 0;
-        while (i + run < len && (unsigned char)s[i + run] >= 0x20 && (unsigned char)s[i + run] < 0x7f &&
-               s[i + run] != '"' && s[i + run] != '\\')
+        while (i + run < len && (unsigned char)s[i + run] >= 0x20 &&
+               (unsigned char)s[i + run] < 0x7f && s[i + run] != '"' && s[i + run] != '\\')
             run++;
         if (run) {
             strbuf_add(sb, s + i, run);

@@ -311,7 +311,8 @@ test_status_choice(void **state)
         /* the remote server's specific code beats a generic Status */
         {"5.0.0", "smtp; 550 5.1.1 <x@example.net>... User unknown", "5.1.1", false},
         /* and the cause beats "delivery time expired" */
-        {"4.4.7", "smtp; 554 4.4.7 Message expired <421 4.4.2 Connection timed out>", "4.4.2", false},
+        {"4.4.7", "smtp; 554 4.4.7 Message expired <421 4.4.2 Connection timed out>", "4.4.2",
+         false},
         /* a generic Status takes a more precise code of its class */
         {"5.0.0", "smtp; 550 #5.1.0 Address rejected.", "5.1.0", false},
         /* a reply of another class with a matching code re-classes */
@@ -352,29 +353,39 @@ test_reasons(void **state)
         bool hard;
     } cases[] = {
         {"5.0.0", "550 5.1.1 <a@b.example>... User unknown", DSN_REASON_USERUNKNOWN, true},
-        {"5.0.0", "550 Requested action not taken: mailbox unavailable", DSN_REASON_USERUNKNOWN, true},
+        {"5.0.0", "550 Requested action not taken: mailbox unavailable", DSN_REASON_USERUNKNOWN,
+         true},
         {"5.0.0", "552 5.2.2 Mailbox full", DSN_REASON_MAILBOXFULL, false},
-        {"5.0.0", "552 Message size exceeds fixed maximum message size", DSN_REASON_MESGTOOBIG, false},
-        {"5.2.3", "552 5.2.3 Message length exceeds administrative limit", DSN_REASON_EXCEEDLIMIT, false},
+        {"5.0.0", "552 Message size exceeds fixed maximum message size", DSN_REASON_MESGTOOBIG,
+         false},
+        {"5.2.3", "552 5.2.3 Message length exceeds administrative limit", DSN_REASON_EXCEEDLIMIT,
+         false},
         {"5.0.0", "550 Host unknown", DSN_REASON_HOSTUNKNOWN, true},
-        {"4.0.0", "Host or domain name not found. Name service error", DSN_REASON_NETWORKERROR, false},
-        {"5.0.0", "554 5.7.1 Service unavailable; Client host [192.0.2.7] blocked using zen.spamhaus.org",
+        {"4.0.0", "Host or domain name not found. Name service error", DSN_REASON_NETWORKERROR,
+         false},
+        {"5.0.0",
+         "554 5.7.1 Service unavailable; Client host [192.0.2.7] blocked using zen.spamhaus.org",
          DSN_REASON_BLOCKED, false},
-        {"5.7.1", "550 5.7.1 Message rejected as spam by Content Filtering", DSN_REASON_SPAMDETECTED, false},
-        {"5.7.1", "550 5.7.1 Unauthenticated email from example.jp is not accepted due to domain's DMARC policy",
+        {"5.7.1", "550 5.7.1 Message rejected as spam by Content Filtering",
+         DSN_REASON_SPAMDETECTED, false},
+        {"5.7.1",
+         "550 5.7.1 Unauthenticated email from example.jp is not accepted due to domain's DMARC "
+         "policy",
          DSN_REASON_AUTHFAILURE, false},
         {"5.7.1", "554 5.7.1 <x@y.example>: Relay access denied", DSN_REASON_NORELAYING, false},
         {"5.0.0", "550 The IP address sending this message does not have a PTR record setup",
          DSN_REASON_REQUIREPTR, false},
-        {"5.2.1", "550 5.2.1 The email account that you tried to reach is disabled", DSN_REASON_SUSPEND,
-         false},
+        {"5.2.1", "550 5.2.1 The email account that you tried to reach is disabled",
+         DSN_REASON_SUSPEND, false},
         {"5.1.6", "551 5.1.6 recipient no longer on server", DSN_REASON_HASMOVED, true},
-        {"5.1.8", "501 5.1.8 Sender address rejected: Domain not found", DSN_REASON_REJECTED, false},
+        {"5.1.8", "501 5.1.8 Sender address rejected: Domain not found", DSN_REASON_REJECTED,
+         false},
         {"4.4.7", "Message expired", DSN_REASON_EXPIRED, false},
         {"5.0.0", "550 5.7.0 This message contains a virus", DSN_REASON_VIRUSDETECTED, false},
         {"5.6.0", "550 5.6.0 Media error", DSN_REASON_CONTENTERROR, false},
         {"5.0.0", "421 Too many connections from your host", DSN_REASON_TOOMANYCONN, false},
-        {"5.0.0", "550-5.7.1 Messages with multiple\n550 5.7.1 addresses in From: header are not accepted",
+        {"5.0.0",
+         "550-5.7.1 Messages with multiple\n550 5.7.1 addresses in From: header are not accepted",
          DSN_REASON_NOTCOMPLIANTRFC, false},
         {"5.0.0", "503 Improper sequence of commands", DSN_REASON_SYNTAXERROR, false},
         {"5.3.2", "521 5.3.2 System not accepting network messages", DSN_REASON_NOTACCEPT, true},
@@ -403,10 +414,11 @@ static void
 test_reason_after_data_is_filtered(void **state)
 {
     (void)state;
-    char *m = make_report("Final-Recipient: rfc822; x@example.net\nAction: failed\nStatus: 5.0.0\n"
-                          "Diagnostic-Code: smtp; 550 Unknown user x@example.net (in reply to end of"
-                          " DATA command)\n",
-                          "\n");
+    char *m =
+        make_report("Final-Recipient: rfc822; x@example.net\nAction: failed\nStatus: 5.0.0\n"
+                    "Diagnostic-Code: smtp; 550 Unknown user x@example.net (in reply to end of"
+                    " DATA command)\n",
+                    "\n");
     struct analysed a = analyse(m);
     const struct dsn_recipient *r = rcpt(a.rep, "x@example.net");
     assert_string_equal(r->smtp_command, "DATA");
@@ -504,15 +516,18 @@ test_generic_styles(void **state)
         const char *from, *subject, *body, *rcpt, *status;
         enum dsn_reason reason;
     } cases[] = {
-        {"Mail Delivery Subsystem <mailer-daemon@googlemail.com>", "Delivery Status Notification (Failure)",
+        {"Mail Delivery Subsystem <mailer-daemon@googlemail.com>",
+         "Delivery Status Notification (Failure)",
          "Delivery to the following recipient failed permanently:\n\n     bob@example.net\n\n"
-         "Technical details of permanent failure:\nGoogle tried to deliver your message, but it was "
+         "Technical details of permanent failure:\nGoogle tried to deliver your message, but it "
+         "was "
          "rejected by the server.\n\nThe error that the other server returned was:\n"
          "550 5.1.1 The email account that you tried to reach does not exist.\n",
          "bob@example.net", "5.1.1", DSN_REASON_USERUNKNOWN},
         {"MAILER-DAEMON@yahoo.com", "Failure Notice",
          "Sorry, we were unable to deliver your message to the following address.\n\n"
-         "<bob@example.net>:\nRemote host said: 552 1 Requested mail action aborted, mailbox is full "
+         "<bob@example.net>:\nRemote host said: 552 1 Requested mail action aborted, mailbox is "
+         "full "
          "[RCPT_TO]\n",
          "bob@example.net", "5.2.2", DSN_REASON_MAILBOXFULL},
         {"Postmaster <postmaster@example.net>", "Undeliverable: Budget",
@@ -600,8 +615,9 @@ test_ordinary_mail(void **state)
         done(&a);
     }
     /* a newsletter from a no-reply address and a list post about bounces */
-    struct analysed a = analyse("From: news@example.com\nTo: alice@example.com\nSubject: Weekly news\n"
-                                "Precedence: bulk\n\nThis week: how to handle bounced mail.\n");
+    struct analysed a =
+        analyse("From: news@example.com\nTo: alice@example.com\nSubject: Weekly news\n"
+                "Precedence: bulk\n\nThis week: how to handle bounced mail.\n");
     assert_int_equal(a.rep->kind, DSN_KIND_NONE);
     done(&a);
 }
@@ -656,7 +672,8 @@ test_many_recipients(void **state)
     struct strbuf body = STRBUF_INIT;
     strbuf_adds(&body, "Reporting-MTA: dns; mx.example.org\n");
     for (int i = 0; i < DSN_MAX_RECIPIENTS + 500; i++)
-        strbuf_addf(&body, "\nFinal-Recipient: rfc822; u%d@example.net\nAction: failed\nStatus: 5.1.1\n",
+        strbuf_addf(&body,
+                    "\nFinal-Recipient: rfc822; u%d@example.net\nAction: failed\nStatus: 5.1.1\n",
                     i);
     char *m = make_report(body.buf, "\n");
     clock_t t0 = clock();
@@ -686,9 +703,10 @@ test_deep_nesting_and_nul(void **state)
     strbuf_free(&sb);
 
     /* NUL bytes and invalid UTF-8 inside a report and a text bounce */
-    static const char nul[] = "From: MAILER-DAEMON@x.example\nSubject: failure notice\n\n"
-                              "This is the qmail-send program at x.example.\n\n"
-                              "<bob@example.net>:\nRemote host said: 550 \0\xff\xfe bad \xc3 user unknown\n";
+    static const char nul[] =
+        "From: MAILER-DAEMON@x.example\nSubject: failure notice\n\n"
+        "This is the qmail-send program at x.example.\n\n"
+        "<bob@example.net>:\nRemote host said: 550 \0\xff\xfe bad \xc3 user unknown\n";
     a = analyse_mem(nul, sizeof nul - 1);
     assert_int_equal(a.rep->kind, DSN_KIND_BOUNCE);
     const struct dsn_recipient *r = rcpt(a.rep, "bob@example.net");
@@ -701,9 +719,10 @@ test_huge_message(void **state)
 {
     (void)state;
     size_t filler = 50u * 1024 * 1024;
-    const char *head = "From: MAILER-DAEMON@x.example\nTo: alice@example.com\nSubject: failure notice\n\n"
-                       "This is the qmail-send program at x.example.\n\n<bob@example.net>:\n"
-                       "Remote host said: 550 5.1.1 User unknown\n\n";
+    const char *head =
+        "From: MAILER-DAEMON@x.example\nTo: alice@example.com\nSubject: failure notice\n\n"
+        "This is the qmail-send program at x.example.\n\n<bob@example.net>:\n"
+        "Remote host said: 550 5.1.1 User unknown\n\n";
     size_t hl = strlen(head);
     char *m = malloc(hl + filler + 1);
     assert_non_null(m);
