@@ -4,7 +4,8 @@
  * The engine runs in passes over one `struct dsn_ctx`: dsn.c walks the MIME
  * tree and picks the parts, dsn-rfc3464.c reads structured reports,
  * dsn-text.c reads free-text bounces, dsn-original.c the returned message,
- * dsn-reason.c turns status + words into a reason.  dsn-util.c holds the
+ * dsn-text-fill.c fills a report from the notice, dsn-reason.c turns
+ * status + words into a reason.  dsn-util.c holds the
  * bounded string scanners they all use.  Nothing here does I/O.
  */
 #ifndef NIXIE_MAIL_DSN_PRIVATE_H
@@ -148,6 +149,8 @@ bool dsn_phrase_any(const char *lc, size_t len, const char *const *phrases, size
                     const struct dsn_trigrams *tri);
 /* Lowercased (ASCII) copy, NUL-terminated, owned. */
 char *dsn_lower_dup(const char *s, size_t len);
+/* Bounce wording (the body phrase table) in lc[0..len)? */
+bool dsn_text_bounce_wording(const char *lc, size_t len, const struct dsn_trigrams *tri);
 /* A remote host name in a diagnostic ("host mx.example.org said"); owned. */
 char *dsn_remote_host(const char *diag);
 /* Does the message look like a free-text bounce?  Returns the style name

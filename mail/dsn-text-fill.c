@@ -1,0 +1,285 @@
+/*
+ * dsn-text-fill.c - filling a report from the notice text: the recipients
+ * of a free-text bounce (through the reader in dsn-text-rcpt.c), delay
+ * wording, X-Failed-Recipients, the remote host named in a diagnostic, the
+ * notice's summary paragraph, and the words a structured report leaves out
+ * (a missing Diagnostic-Code, the failed SMTP stage).  Fallbacks for
+ * reports that name nobody, ARF reports without Original-Rcpt-To and
+ * automatic replies.  Detection itself is dsn-text.c's.
+ */
+#include <ctype.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mail/base/strbuf.h"
+#include "mail/base/xalloc.h"
+
+#include "mail/dsn-private.h"
+#include "mail/message.h"
+
+/* Words that make a notice a delay warning rather than a failure. */
+static const char *const dsn_delay_phrases[] = {
+    "has not yet been delivered",
+    "not yet been delivered",
+    "delivery attempts will continue",
+    "will continue to try",
+    "will keep trying",
+    "will retry",
+    "still trying",
+    "no action is required",
+    "is delayed",
+    "has been delayed",
+    "delivery delayed",
+    "will be retried",
+};
+static const char *const dsn_final_phrases[] = {
+    "permanent",
+    "given up",
+    "giving up",
+    "not going to try again",
+    "could not be delivered",
+    "failed",
+    "returning message to sender",
+    "has been returned",
+    "undeliverable",
+};
+
+static bool
+dsn_notice_delayed(const struct dsn_ctx *ctx)
+{
+    const char *subject = mail_message_header(ctx->msg, "Subject");
+    size_t ln = ctx->notice ? ctx->notice_end : 0;
+    const char *lc = ctx->notice ? ctx->notice_lc : "";
+    bool delay =
+        dsn_phrase_any(lc, ln, dsn_delay_phrases,
+                       sizeof dsn_delay_phrases / sizeof dsn_delay_phrases[0], ctx->notice_tri);
+    bool final =
+        dsn_phrase_any(lc, ln, dsn_final_phrases,
+                       sizeof dsn_final_phrases / sizeof dsn_final_phrases[0], ctx->notice_tri);
+    if (subject && (dsn_memcasemem(subject, strlen(subject), "delayed") ||
+                    dsn_memcasemem(subject, strlen(subject), "warning")))
+        delay = true;
+    return delay && !final;
+}
+
+char *
+dsn_remote_host(const char *diag)
+{
+    static const char *const cues[] = {"remote host ", "host ", "server ", " by "};
+    if (!diag)
+        return NULL;
+    size_t len = strlen(diag);
+    for (size_t c = 0; c < sizeof cues / sizeof cues[0]; c++) {
+        const char *p = dsn_memcasemem(diag, len, cues[c]);
+        if (!p)
+            continue;
+        p += strlen(cues[c]);
+        size_t n = 0;
+        while (p[n] && (isalnum((unsigned char)p[n]) || p[n] == '.' || p[n] == '-' || p[n] == '_'))
+            n++;
+        while (n > 0 && p[n - 1] == '.')
+            n--;
+        bool dotted = memchr(p, '.', n) != NULL;
+        bool alpha = false;
+        for (size_t i = 0; i < n; i++)
+            alpha |= isalpha((unsigned char)p[i]) != 0;
+        if (n > 3 && dotted && (alpha || n >= 7))
+            return xstrndup(p, n);
+    }
+    return NULL;
+}
+
+/* Exim lists the failed addresses in X-Failed-Recipients: they are the
+ * recipients, whatever the text says. */
+static void
+dsn_text_xfailed(struct dsn_ctx *ctx)
+{
+    const char *xf = mail_message_header(ctx->msg, "X-Failed-Recipients");
+    if (!xf)
+        return;
+    size_t len = strnlen(xf, 65536), alen;
+    struct dsn_report *rep = ctx->rep;
+    size_t keep = 0;
+    for (size_t i = 0; i < rep->nrcpts; i++) {
+        const char *a = rep->rcpts[i].recipient;
+        if (a && dsn_memcasemem(xf, len, a)) {
+            rep->rcpts[keep++] = rep->rcpts[i];
+        } else {
+            dsn_note(ctx, "%s is not in X-Failed-Recipients", a ? a : "(unknown)");
+            dsn_rcpt_clear(&rep->rcpts[i]);
+        }
+    }
+    rep->nrcpts = keep;
+    for (size_t a = dsn_addr_next(xf, len, 0, &alen); a != SIZE_MAX;
+         a = dsn_addr_next(xf, len, a + alen, &alen)) {
+        bool seen = false;
+        for (size_t i = 0; i < ctx->rep->nrcpts && !seen; i++)
+            seen = ctx->rep->rcpts[i].recipient && strlen(ctx->rep->rcpts[i].recipient) == alen &&
+                   strncasecmp(ctx->rep->rcpts[i].recipient, xf + a, alen) == 0;
+        if (seen)
+            continue;
+        struct dsn_recipient *r = dsn_rcpt_add(ctx);
+        if (!r)
+            return;
+        r->recipient = dsn_strclean(xf + a, alen, DSN_MAX_FIELD, true);
+        r->action = DSN_ACTION_FAILED;
+        r->diagnostic = dsn_text_diag_for(ctx, r->recipient);
+        r->remote_mta = dsn_remote_host(r->diagnostic);
+    }
+}
+
+size_t
+dsn_text_parse(struct dsn_ctx *ctx, const char *style)
+{
+    struct dsn_report *rep = ctx->rep;
+    rep->source = style;
+    rep->confidence = DSN_CONFIDENCE_MEDIUM;
+    bool delayed = dsn_notice_delayed(ctx);
+    if (ctx->notice && dsn_rfc3464_in_text(ctx, ctx->notice, ctx->notice_len)) {
+        rep->source = "heuristic:fields";
+        dsn_note(ctx, "RFC 3464 fields written in a text part");
+    } else if (ctx->notice) {
+        dsn_text_read_recipients(ctx, ctx->notice, ctx->notice_end, delayed);
+    }
+    dsn_text_xfailed(ctx);
+    /* one recipient: the whole notice tells the failed SMTP stage */
+    if (rep->nrcpts == 1 && ctx->notice && !rep->rcpts[0].smtp_command[0] &&
+        !dsn_smtp_command(rep->rcpts[0].diagnostic,
+                          rep->rcpts[0].diagnostic ? strlen(rep->rcpts[0].diagnostic) : 0,
+                          rep->rcpts[0].smtp_command))
+        dsn_smtp_command_lc(ctx->notice_lc, ctx->notice_end, rep->rcpts[0].smtp_command);
+    return rep->nrcpts;
+}
+
+/* The first paragraph of the notice with bounce wording in it ("Your message
+ * was not delivered within 2 days.  Remote host is not responding."), for a
+ * recipient the text says nothing else about.  Returns false if there is
+ * none or sb already holds it. */
+bool
+dsn_text_summary(struct dsn_ctx *ctx, struct strbuf *sb)
+{
+    const char *t = ctx->notice;
+    size_t len = ctx->notice_end;
+    for (size_t pos = 0, next; t && pos < len; pos = next) {
+        size_t start = pos, end = pos;
+        /* one paragraph: up to a blank line */
+        for (next = pos; next < len;) {
+            size_t e = dsn_line_end(t, len, next, &next);
+            const char *l = t + end;
+            size_t ll = e - end;
+            dsn_trim(&l, &ll);
+            if (ll == 0 && e > start)
+                break;
+            end = e;
+            if (next <= e)
+                break;
+        }
+        if (end <= start)
+            continue;
+        bool hit = dsn_text_bounce_wording(ctx->notice_lc + start, end - start, ctx->notice_tri);
+        if (hit) {
+            size_t n = end - start < 1024 ? end - start : 1024;
+            char *para = dsn_strclean(t + start, n, 1024, true);
+            bool dup = para && sb->buf && strstr(sb->buf, para);
+            if (para && !dup) {
+                if (sb->len)
+                    strbuf_addc(sb, ' ');
+                strbuf_adds(sb, para);
+            }
+            free(para);
+            return para && !dup;
+        }
+    }
+    return false;
+}
+
+/* Every address of a header value as a recipient (ARF without
+ * Original-Rcpt-To, bounces whose text names nobody). */
+static void
+dsn_rcpts_from(struct dsn_ctx *ctx, const char *value, size_t max)
+{
+    size_t len = value ? strnlen(value, 65536) : 0, alen;
+    for (size_t a = dsn_addr_next(value, len, 0, &alen); a != SIZE_MAX && max > 0;
+         a = dsn_addr_next(value, len, a + alen, &alen), max--) {
+        struct dsn_recipient *r = dsn_rcpt_add(ctx);
+        if (!r)
+            return;
+        r->recipient = dsn_strclean(value + a, alen, DSN_MAX_FIELD, true);
+    }
+}
+
+/* The notice's words about each recipient: the diagnostic when the report
+ * has none, and the failed SMTP stage ("in reply to end of DATA command")
+ * that reports often leave out of Diagnostic-Code.  Bounded: the notice is
+ * read for the first DSN_ENRICH_MAX recipients only. */
+#define DSN_ENRICH_MAX 64
+
+static void
+dsn_enrich_report(struct dsn_ctx *ctx)
+{
+    for (size_t i = 0; i < ctx->rep->nrcpts && i < DSN_ENRICH_MAX && ctx->notice; i++) {
+        struct dsn_recipient *r = &ctx->rep->rcpts[i];
+        const char *a = r->final_recipient ? r->final_recipient : r->original_recipient;
+        char *block = a ? dsn_text_diag_for(ctx, a) : NULL;
+        if (block && !r->smtp_command[0])
+            dsn_smtp_command(block, strlen(block), r->smtp_command);
+        if (!r->diagnostic)
+            r->diagnostic = block;
+        else
+            free(block);
+    }
+}
+
+static void
+dsn_enrich_bounce(struct dsn_ctx *ctx)
+{
+    struct dsn_report *rep = ctx->rep;
+    if (rep->nrcpts > 0)
+        return;
+    /* the text names nobody: the returned message says whom it was for */
+    dsn_rcpts_from(ctx, rep->original.to, 1);
+    if (rep->nrcpts == 0) {
+        dsn_note(ctx, "bounce without a recognisable recipient");
+        return;
+    }
+    rep->confidence = DSN_CONFIDENCE_LOW;
+    dsn_note(ctx, "recipient taken from the returned message");
+    struct dsn_recipient *r = &rep->rcpts[0];
+    r->action = dsn_notice_delayed(ctx) ? DSN_ACTION_DELAYED : DSN_ACTION_FAILED;
+    r->diagnostic = dsn_text_first_code(ctx);
+    if (!r->diagnostic) {
+        struct strbuf sb = STRBUF_INIT;
+        dsn_text_summary(ctx, &sb);
+        r->diagnostic = sb.len ? strbuf_detach(&sb, NULL) : NULL;
+        r->diagnostic_generic = r->diagnostic != NULL;
+        strbuf_free(&sb);
+    }
+    r->remote_mta = dsn_remote_host(r->diagnostic);
+}
+
+void
+dsn_text_enrich(struct dsn_ctx *ctx)
+{
+    struct dsn_report *rep = ctx->rep;
+    switch (rep->kind) {
+    case DSN_KIND_REPORT:
+        dsn_enrich_report(ctx);
+        break;
+    case DSN_KIND_BOUNCE:
+        dsn_enrich_bounce(ctx);
+        break;
+    case DSN_KIND_FEEDBACK:
+        if (rep->nrcpts == 0)
+            dsn_rcpts_from(ctx, rep->original.to, 64);
+        break;
+    case DSN_KIND_AUTOREPLY:
+        rep->source = "rfc3834";
+        rep->confidence = DSN_CONFIDENCE_MEDIUM;
+        dsn_rcpts_from(ctx, mail_message_header(ctx->msg, "From"), 1);
+        break;
+    case DSN_KIND_MDN:
+    case DSN_KIND_NONE:
+        break;
+    }
+}
