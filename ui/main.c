@@ -61,6 +61,16 @@ main_usage(FILE *fp)
           fp);
 }
 
+/* The actions a `bind` line may name: the error for an unknown action
+ * points here. */
+static void
+main_usage_actions(FILE *fp)
+{
+    fputs("\nActions for `bind CONTEXT KEY ACTION` in the config file:\n", fp);
+    for (int a = 0; a < KM_ACTION__COUNT; a++)
+        fprintf(fp, "  %-22s %s\n", km_action_name(a), km_action_help(a));
+}
+
 static void
 main_no_mailbox(const char *config_path)
 {
@@ -114,6 +124,7 @@ main_parse_args(int argc, char **argv, struct main_args *a)
             break;
         case 'h':
             main_usage(stdout);
+            main_usage_actions(stdout);
             return 1;
         case 'v':
             printf("nixie %s\n", NIXIE_VERSION);
