@@ -351,8 +351,22 @@ dsn_has_code(const char *s, size_t len)
     return dsn_status_find(s, len, st) || dsn_reply_find(s, len) != 0;
 }
 
-/* The lines that belong to the candidate: rest of its line, then the lines
- * below up to a blank line or the next recipient. */
+/* Is s[0..len) only the address again, as a link or in brackets? */
+static bool
+dsn_same_address(const char *s, size_t len, const char *addr, size_t alen)
+{
+    const char *t = s;
+    size_t tl = len;
+    dsn_trim(&t, &tl);
+    while (tl > 0 && strchr("<([\"'", t[0]))
+        t++, tl--;
+    while (tl > 0 && strchr(">)]\"'.,;:", t[tl - 1]))
+        tl--;
+    if (dsn_has_prefix(t, tl, "mailto:"))
+        t += 7, tl -= 7;
+    return tl == alen && strncasecmp(t, addr, alen) == 0;
+}
+
 static bool dsn_line_separator(const struct dsn_reader *rd, size_t li);
 
 /* Up to 3 lines above `line` in its paragraph ("Failure Reasons:\n\nnot in
@@ -398,6 +412,8 @@ dsn_diag_block(const struct dsn_reader *rd, const struct dsn_cand *c, int rank, 
         rest++;
     if (c->rank < 3) /* in a sentence: "Unknown user: a@b", "Your message to a@b failed" */
         rest = ln->start;
+    else if (dsn_same_address(rd->text + rest, ln->end - rest, rd->text + c->pos, c->len))
+        rest = ln->end; /* "a@b<mailto:a@b>", "a@b (a@b)": nothing said yet */
     dsn_add_line(sb, rd->text + rest, ln->end - rest);
     if (sb->len == 0)
         dsn_para_before(rd, c->line, sb); /* the reason heads the paragraph */
