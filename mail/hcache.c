@@ -21,9 +21,12 @@
 #include "mail/hcache.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -39,6 +42,7 @@
 #define HCACHE_VALUE_VERSION 1
 #define HCACHE_MAPSIZE ((size_t)1 << 30) /* sparse: only used pages take disk */
 #define HCACHE_MAX_UNIQ 400              /* LMDB keys are at most 511 bytes */
+#define HCACHE_RELEASE_EVERY 512         /* entries read between madvise() calls */
 
 struct hcache {
     MDB_env *env;
@@ -299,6 +303,85 @@ hcache_get(struct hcache_read *r, const char *uniq, size_t ulen, const char *key
     if (mdb_get(r->txn, r->hc->dbi, &k, &v) != 0)
         return NULL;
     return hcache_decode(v.mv_data, v.mv_size, key);
+}
+
+/* The read-only shared mapping of data.mdb that holds `p`, from
+ * /proc/self/maps (LMDB does not say where it mapped the file unless
+ * MDB_FIXEDMAP).  Only a shared, read-only mapping of a file named
+ * data.mdb qualifies: releasing anything else would lose memory. */
+static bool
+hcache_find_map(MDB_env *env, const void *p, char **start, size_t *len)
+{
+    MDB_envinfo info;
+    MDB_stat st;
+    FILE *fp = fopen("/proc/self/maps", "re");
+    char line[4096];
+    bool found = false;
+    if (fp == NULL)
+        return false;
+    while (!found && fgets(line, sizeof line, fp) != NULL) {
+        uintptr_t lo, hi;
+        char perms[8];
+        int path = 0;
+        if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR " %7s %*s %*s %*s %n", &lo, &hi, perms, &path) <
+                3 ||
+            (uintptr_t)p < lo || (uintptr_t)p >= hi)
+            continue;
+        size_t n = strcspn(line, "\n");
+        line[n] = '\0';
+        found = strcmp(perms, "r--s") == 0 && path > 0 && n >= 9 &&
+                strcmp(line + n - 9, "/data.mdb") == 0;
+        *start = (char *)lo;
+        *len = hi - lo;
+    }
+    fclose(fp);
+    /* only the pages in use: the rest of the map was never touched */
+    if (found && mdb_env_info(env, &info) == 0 && mdb_env_stat(env, &st) == 0 &&
+        ((uint64_t)info.me_last_pgno + 1) * st.ms_psize < *len)
+        *len = ((size_t)info.me_last_pgno + 1) * st.ms_psize;
+    return found;
+}
+
+/* Drop our page-table entries of the map: on a read-only MAP_SHARED file
+ * mapping MADV_DONTNEED leaves the data in the page cache, so touching a
+ * page again is a minor fault.  Without it every page of a 100k folder's
+ * entries stays resident (and counts in our RSS) after the listing. */
+static void
+hcache_release(char *start, size_t len)
+{
+    if (start != NULL)
+        madvise(start, len, MADV_DONTNEED);
+}
+
+size_t
+hcache_get_all(struct hcache_read *r, hcache_want_fn *want, void *arg)
+{
+    MDB_cursor *c;
+    char prefix[8], *map = NULL;
+    size_t hits = 0, seen = 0, maplen = 0;
+    if (r == NULL || mdb_cursor_open(r->txn, r->hc->dbi, &c) != 0)
+        return 0;
+    memcpy(prefix, &r->folder, 8);
+    MDB_val k = {8, prefix}, v;
+    /* one pass in key order: the folder's keys share the 8-byte prefix */
+    for (int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE); rc == 0;
+         rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+        if (k.mv_size <= 8 || memcmp(k.mv_data, prefix, 8) != 0)
+            break;
+        if (seen++ == 0 && !hcache_find_map(r->hc->env, v.mv_data, &map, &maplen))
+            map = NULL;
+        if (seen % HCACHE_RELEASE_EVERY == 0)
+            hcache_release(map, maplen);
+        const char *key = NULL;
+        struct mail_envelope **slot = want(arg, (const char *)k.mv_data + 8, k.mv_size - 8, &key);
+        if (slot == NULL || *slot != NULL)
+            continue;
+        *slot = hcache_decode(v.mv_data, v.mv_size, key);
+        hits += *slot != NULL;
+    }
+    hcache_release(map, maplen);
+    mdb_cursor_close(c);
+    return hits;
 }
 
 void

@@ -17,6 +17,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -187,6 +188,76 @@ maildir_close_dirs(int dirfd[2])
             close(dirfd[i]);
 }
 
+/* Phase 1: unique name -> name index, open addressing.  A table entry
+ * keeps the high half of the hash so a probe rarely touches a name. */
+struct maildir_uniq_ent {
+    uint32_t idx1; /* name index + 1; 0 = empty */
+    uint32_t hash;
+};
+
+struct maildir_uniq_map {
+    const struct maildir_names *nm;
+    struct mail_envelope **slot;
+    struct maildir_uniq_ent *tab;
+    size_t mask;
+    char key[4096]; /* the key handed to hcache_get_all */
+};
+
+/* 8 bytes per step: names are ~40 bytes and there are 100k of them */
+static uint64_t
+maildir_uniq_hash(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ULL ^ n;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        h = (h ^ w) * 0x100000001b3ULL;
+        h ^= h >> 29;
+    }
+    for (; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+    return h ^ (h >> 32);
+}
+
+static void
+maildir_uniq_map_init(struct maildir_uniq_map *m, const struct maildir_names *nm)
+{
+    size_t cap = 16;
+    while (cap < nm->n * 2)
+        cap *= 2;
+    m->nm = nm;
+    m->tab = xcalloc(cap, sizeof *m->tab);
+    m->mask = cap - 1;
+    for (size_t i = 0; i < nm->n; i++) {
+        uint64_t h = maildir_uniq_hash(nm->v[i], maildir_uniq_len(nm->v[i]));
+        size_t k = h & m->mask;
+        while (m->tab[k].idx1 != 0)
+            k = (k + 1) & m->mask; /* a repeated name (new/ and cur/) is a miss later */
+        m->tab[k].idx1 = (uint32_t)(i + 1);
+        m->tab[k].hash = (uint32_t)(h >> 32);
+    }
+}
+
+static struct mail_envelope **
+maildir_uniq_want(void *arg, const char *uniq, size_t ulen, const char **key)
+{
+    struct maildir_uniq_map *m = arg;
+    uint64_t h = maildir_uniq_hash(uniq, ulen);
+    for (size_t k = h & m->mask; m->tab[k].idx1 != 0; k = (k + 1) & m->mask) {
+        if (m->tab[k].hash != (uint32_t)(h >> 32))
+            continue;
+        size_t i = m->tab[k].idx1 - 1;
+        const char *name = m->nm->v[i];
+        if (m->slot[i] != NULL || strncmp(name, uniq, ulen) != 0 || maildir_uniq_len(name) != ulen)
+            continue;
+        maildir_key(m->key, sizeof m->key, name, m->nm->in_new[i]);
+        *key = m->key;
+        return &m->slot[i];
+    }
+    return NULL;
+}
+
 /* Phase 1: cache hits into slots; misses into todo.  Returns the hits. */
 static size_t
 maildir_from_cache(struct maildir_folder *f, const struct maildir_names *nm,
@@ -194,17 +265,21 @@ maildir_from_cache(struct maildir_folder *f, const struct maildir_names *nm,
 {
     struct hcache_read *r = f->st->hc ? hcache_read_begin(f->st->hc, f->path) : NULL;
     size_t hits = 0;
-    char key[4096];
     *ntodo = 0;
+    if (r != NULL && nm->n > 0 && nm->n < UINT32_MAX) {
+        struct maildir_uniq_map *m = xcalloc(1, sizeof *m);
+        maildir_uniq_map_init(m, nm);
+        m->slot = slot;
+        hcache_get_all(r, maildir_uniq_want, m);
+        free(m->tab);
+        free(m);
+    }
+    hcache_read_end(r);
     for (size_t i = 0; i < nm->n; i++) {
         const char *name = nm->v[i];
-        size_t ulen = maildir_uniq_len(name);
         uint64_t size;
-        if (r != NULL) {
-            maildir_key(key, sizeof key, name, nm->in_new[i]);
-            slot[i] = hcache_get(r, name, ulen, key);
-        }
-        if (slot[i] != NULL && maildir_name_size(name, ulen, &size) && size != slot[i]->size) {
+        if (slot[i] != NULL && maildir_name_size(name, maildir_uniq_len(name), &size) &&
+            size != slot[i]->size) {
             mail_envelope_free(slot[i]); /* the name says another size: not what we cached */
             slot[i] = NULL;
         }
@@ -213,7 +288,6 @@ maildir_from_cache(struct maildir_folder *f, const struct maildir_names *nm,
         else
             todo[(*ntodo)++] = i;
     }
-    hcache_read_end(r);
     return hits;
 }
 
