@@ -84,6 +84,12 @@ mbox_rebuild(struct ui_mbox *mb, const struct mail_envelope *keep)
 void
 ui_mbox_sort(struct ui_mbox *mb, bool threads, bool newest_first)
 {
+    if (mb->threads == threads && mb->newest_first == newest_first) {
+        /* the view is already in this order (a rebuild would give the same
+         * view and cursor): opening a folder used to sort it twice */
+        mb->gen++;
+        return;
+    }
     mb->threads = threads;
     mb->newest_first = newest_first;
     mbox_rebuild(mb, ui_mbox_at(mb, mb->cur));

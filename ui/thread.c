@@ -20,13 +20,44 @@ struct thread_key {
     size_t idx;
 };
 
-static int
-thread_key_cmp(const void *a, const void *b)
+/* The date as an unsigned number in the same order (sign bit flipped). */
+static uint64_t
+thread_date_bits(time_t t)
 {
-    const struct thread_key *x = a, *y = b;
-    if (x->date != y->date)
-        return x->date < y->date ? -1 : 1;
-    return x->idx < y->idx ? -1 : x->idx > y->idx;
+    return (uint64_t)(int64_t)t ^ ((uint64_t)1 << 63);
+}
+
+/* Sort keys by (date, idx): a stable LSD radix sort on the date of keys
+ * given in idx order, 8 bits a pass, skipping passes where every key has
+ * the same byte (the high bytes of real dates).  qsort with a comparator
+ * was a tenth of opening a 100k folder. */
+static void
+thread_sort_keys(struct thread_key *keys, size_t n)
+{
+    size_t(*count)[256] = xcalloc(8, sizeof *count);
+    struct thread_key *tmp = xreallocarray(NULL, n > 0 ? n : 1, sizeof *tmp), *src = keys;
+    for (size_t i = 0; i < n; i++)
+        for (int b = 0; b < 8; b++)
+            count[b][(thread_date_bits(keys[i].date) >> (8 * b)) & 0xff]++;
+    for (int b = 0; n > 0 && b < 8; b++) {
+        /* any key's byte has count n when all keys share it */
+        if (count[b][(thread_date_bits(keys[0].date) >> (8 * b)) & 0xff] == n)
+            continue;
+        size_t sum = 0;
+        for (int d = 0; d < 256; d++) {
+            size_t c = count[b][d];
+            count[b][d] = sum;
+            sum += c;
+        }
+        struct thread_key *dst = src == keys ? tmp : keys;
+        for (size_t i = 0; i < n; i++)
+            dst[count[b][(thread_date_bits(src[i].date) >> (8 * b)) & 0xff]++] = src[i];
+        src = dst;
+    }
+    if (src != keys)
+        memcpy(keys, src, n * sizeof *keys);
+    free(tmp);
+    free(count);
 }
 
 /* Message-ID -> envelope index, open addressing. */
@@ -219,7 +250,7 @@ ui_thread_build(struct mail_envelope *const *envs, size_t n, bool threads, bool 
         keys[i].idx = i;
         v->parent[i] = UI_THREAD_NONE;
     }
-    qsort(keys, n, sizeof *keys, thread_key_cmp);
+    thread_sort_keys(keys, n);
     if (threads) {
         thread_build_tree(v, envs, keys, newest_first);
     } else {
