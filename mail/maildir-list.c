@@ -18,7 +18,6 @@
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -57,10 +56,24 @@ maildir_name_size(const char *name, size_t ulen, uint64_t *size)
     return false;
 }
 
+/* "new/NAME" or "cur/NAME", truncated to size (snprintf was a visible
+ * part of a warm open) */
 static void
 maildir_key(char *key, size_t size, const char *name, bool in_new)
 {
-    snprintf(key, size, "%s/%s", in_new ? "new" : "cur", name);
+    size_t n = strlen(name);
+    if (n > size - 5)
+        n = size - 5;
+    memcpy(key, in_new ? "new/" : "cur/", 4);
+    memcpy(key + 4, name, n);
+    key[4 + n] = '\0';
+}
+
+/* An envelope's flags come from its file name, not from the cache. */
+static unsigned
+maildir_env_flags(const struct maildir_names *nm, size_t i)
+{
+    return maildir_flags_from_name(nm->v[i]) | (nm->in_new[i] ? MAIL_FLAG_RECENT : 0);
 }
 
 /* Envelope from the head of a file: only the header block is read. */
@@ -192,7 +205,7 @@ maildir_close_dirs(int dirfd[2])
  * keeps the high half of the hash so a probe rarely touches a name. */
 struct maildir_uniq_ent {
     uint32_t idx1; /* name index + 1; 0 = empty */
-    uint32_t hash;
+    uint32_t hash; /* high bits of the hash, low bit: the name is in new/ */
 };
 
 struct maildir_uniq_map {
@@ -235,7 +248,7 @@ maildir_uniq_map_init(struct maildir_uniq_map *m, const struct maildir_names *nm
         while (m->tab[k].idx1 != 0)
             k = (k + 1) & m->mask; /* a repeated name (new/ and cur/) is a miss later */
         m->tab[k].idx1 = (uint32_t)(i + 1);
-        m->tab[k].hash = (uint32_t)(h >> 32);
+        m->tab[k].hash = ((uint32_t)(h >> 32) & ~1u) | nm->in_new[i];
     }
 }
 
@@ -244,14 +257,16 @@ maildir_uniq_want(void *arg, const char *uniq, size_t ulen, const char **key)
 {
     struct maildir_uniq_map *m = arg;
     uint64_t h = maildir_uniq_hash(uniq, ulen);
+    /* each cached name comes once: the first listed name that matches wins
+     * (a second file with the same unique name stays a miss) */
     for (size_t k = h & m->mask; m->tab[k].idx1 != 0; k = (k + 1) & m->mask) {
-        if (m->tab[k].hash != (uint32_t)(h >> 32))
+        if ((m->tab[k].hash & ~1u) != ((uint32_t)(h >> 32) & ~1u))
             continue;
         size_t i = m->tab[k].idx1 - 1;
         const char *name = m->nm->v[i];
-        if (m->slot[i] != NULL || strncmp(name, uniq, ulen) != 0 || maildir_uniq_len(name) != ulen)
+        if (strncmp(name, uniq, ulen) != 0 || maildir_uniq_len(name) != ulen)
             continue;
-        maildir_key(m->key, sizeof m->key, name, m->nm->in_new[i]);
+        maildir_key(m->key, sizeof m->key, name, m->tab[k].hash & 1u);
         *key = m->key;
         return &m->slot[i];
     }
@@ -283,10 +298,12 @@ maildir_from_cache(struct maildir_folder *f, const struct maildir_names *nm,
             mail_envelope_free(slot[i]); /* the name says another size: not what we cached */
             slot[i] = NULL;
         }
-        if (slot[i] != NULL)
+        if (slot[i] != NULL) {
             hits++;
-        else
+            slot[i]->flags = maildir_env_flags(nm, i);
+        } else {
             todo[(*ntodo)++] = i;
+        }
     }
     return hits;
 }
@@ -350,13 +367,13 @@ maildir_list_envelopes(void *fpriv, const struct mail_progress *progress,
     if (progress && progress->fn)
         progress->fn(progress->arg, nm.n, nm.n);
     maildir_cache_misses(f, &nm, slot, todo, ntodo);
+    for (size_t k = 0; k < ntodo; k++) /* the hits have their flags */
+        if (slot[todo[k]] != NULL)
+            slot[todo[k]]->flags = maildir_env_flags(&nm, todo[k]);
     size_t count = 0; /* compact: files that vanished leave holes */
-    for (size_t i = 0; i < nm.n; i++) {
-        if (slot[i] == NULL)
-            continue;
-        slot[i]->flags = maildir_flags_from_name(nm.v[i]) | (nm.in_new[i] ? MAIL_FLAG_RECENT : 0);
-        slot[count++] = slot[i];
-    }
+    for (size_t i = 0; i < nm.n; i++)
+        if (slot[i] != NULL)
+            slot[count++] = slot[i];
     maildir_seen_free(f);
     f->pending = nm; /* the folder keeps the names for check() */
     f->has_pending = true;

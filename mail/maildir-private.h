@@ -32,10 +32,12 @@ struct maildir_seen {
 };
 
 /* File names of a folder as readdir gave them. */
+struct maildir_name_block;
 struct maildir_names {
-    char **v;     /* owned */
+    char **v;     /* owned array; the strings live in `blocks` */
     bool *in_new; /* in new/ (else cur/) */
     size_t n, cap;
+    struct maildir_name_block *blocks; /* owned: 100k names, not 100k mallocs */
 };
 
 struct maildir_folder {

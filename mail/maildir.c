@@ -325,13 +325,44 @@ maildir_seen_note(struct maildir_folder *f, const char *name, bool in_new, bool 
 
 /* ---- scanning ---- */
 
+#define MAILDIR_NAME_BLOCK 65536
+
+struct maildir_name_block {
+    struct maildir_name_block *next;
+    size_t used, cap;
+    char data[];
+};
+
 void
 maildir_names_free(struct maildir_names *nm)
 {
-    for (size_t i = 0; i < nm->n; i++)
-        free(nm->v[i]);
+    while (nm->blocks != NULL) {
+        struct maildir_name_block *b = nm->blocks;
+        nm->blocks = b->next;
+        free(b);
+    }
     free(nm->v);
     free(nm->in_new);
+}
+
+/* A copy of name in nm's blocks. */
+static char *
+maildir_names_copy(struct maildir_names *nm, const char *name)
+{
+    size_t len = strlen(name) + 1;
+    struct maildir_name_block *b = nm->blocks;
+    if (b == NULL || b->cap - b->used < len) {
+        size_t cap = len > MAILDIR_NAME_BLOCK ? len : MAILDIR_NAME_BLOCK;
+        b = xmalloc(sizeof *b + cap);
+        b->next = nm->blocks;
+        b->used = 0;
+        b->cap = cap;
+        nm->blocks = b;
+    }
+    char *p = b->data + b->used;
+    memcpy(p, name, len);
+    b->used += len;
+    return p;
 }
 
 static int
@@ -358,7 +389,7 @@ maildir_scan(const char *folder, bool in_new, struct maildir_names *nm, struct t
             nm->v = xreallocarray(nm->v, nm->cap, sizeof *nm->v);
             nm->in_new = xreallocarray(nm->in_new, nm->cap, sizeof *nm->in_new);
         }
-        nm->v[nm->n] = xstrdup(de->d_name);
+        nm->v[nm->n] = maildir_names_copy(nm, de->d_name);
         nm->in_new[nm->n++] = in_new;
     }
     closedir(dp);
