@@ -353,14 +353,25 @@ hcache_release(char *start, size_t len)
         madvise(start, len, MADV_DONTNEED);
 }
 
-size_t
-hcache_get_all(struct hcache_read *r, hcache_want_fn *want, void *arg)
+struct hcache_entry {
+    const unsigned char *p; /* the value in the map */
+    size_t n;
+};
+
+struct mail_envelope *
+hcache_entry_envelope(const struct hcache_entry *e, const char *key)
+{
+    return hcache_decode(e->p, e->n, key);
+}
+
+void
+hcache_get_all(struct hcache_read *r, hcache_visit_fn *visit, void *arg)
 {
     MDB_cursor *c;
     char prefix[8], *map = NULL;
-    size_t hits = 0, seen = 0, maplen = 0;
+    size_t seen = 0, maplen = 0;
     if (r == NULL || mdb_cursor_open(r->txn, r->hc->dbi, &c) != 0)
-        return 0;
+        return;
     memcpy(prefix, &r->folder, 8);
     MDB_val k = {8, prefix}, v;
     /* one pass in key order: the folder's keys share the 8-byte prefix */
@@ -372,16 +383,11 @@ hcache_get_all(struct hcache_read *r, hcache_want_fn *want, void *arg)
             map = NULL;
         if (seen % HCACHE_RELEASE_EVERY == 0)
             hcache_release(map, maplen);
-        const char *key = NULL;
-        struct mail_envelope **slot = want(arg, (const char *)k.mv_data + 8, k.mv_size - 8, &key);
-        if (slot == NULL || *slot != NULL)
-            continue;
-        *slot = hcache_decode(v.mv_data, v.mv_size, key);
-        hits += *slot != NULL;
+        struct hcache_entry e = {v.mv_data, v.mv_size};
+        visit(arg, (const char *)k.mv_data + 8, k.mv_size - 8, &e);
     }
     hcache_release(map, maplen);
     mdb_cursor_close(c);
-    return hits;
 }
 
 void

@@ -33,13 +33,15 @@ struct mail_envelope *hcache_get(struct hcache_read *r, const char *uniq, size_t
                                  const char *key);
 /* All cached entries of the folder in one pass over the B-tree (much
  * cheaper than a lookup per name), without leaving the map's pages
- * resident.  want() is called with each cached unique name and returns
- * the slot to fill (NULL or an already filled slot: skip), setting *key to
- * the new envelope's key (borrowed until the next call).  A slot is only
- * written with a valid entry.  Returns the slots filled. */
-typedef struct mail_envelope **hcache_want_fn(void *arg, const char *uniq, size_t ulen,
-                                              const char **key);
-size_t hcache_get_all(struct hcache_read *r, hcache_want_fn *want, void *arg);
+ * resident: visit() is called with each cached unique name and its entry,
+ * which is valid only during the call. */
+struct hcache_entry;
+typedef void hcache_visit_fn(void *arg, const char *uniq, size_t ulen,
+                             const struct hcache_entry *e);
+void hcache_get_all(struct hcache_read *r, hcache_visit_fn *visit, void *arg);
+/* The entry's envelope as hcache_get() makes it, or NULL if it fails
+ * validation. */
+struct mail_envelope *hcache_entry_envelope(const struct hcache_entry *e, const char *key);
 void hcache_read_end(struct hcache_read *r);
 
 /* Store n envelopes of `folder` in one transaction.  0 or -1. */

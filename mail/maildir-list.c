@@ -252,8 +252,11 @@ maildir_uniq_map_init(struct maildir_uniq_map *m, const struct maildir_names *nm
     }
 }
 
-static struct mail_envelope **
-maildir_uniq_want(void *arg, const char *uniq, size_t ulen, const char **key)
+/* A cached entry: the envelope of the listed name it belongs to, checked
+ * against a ",S=" size in the name, with the name's flags.  Done here,
+ * while the name and the new envelope are in the CPU cache. */
+static void
+maildir_uniq_visit(void *arg, const char *uniq, size_t ulen, const struct hcache_entry *e)
 {
     struct maildir_uniq_map *m = arg;
     uint64_t h = maildir_uniq_hash(uniq, ulen);
@@ -267,10 +270,17 @@ maildir_uniq_want(void *arg, const char *uniq, size_t ulen, const char **key)
         if (strncmp(name, uniq, ulen) != 0 || maildir_uniq_len(name) != ulen)
             continue;
         maildir_key(m->key, sizeof m->key, name, m->tab[k].hash & 1u);
-        *key = m->key;
-        return &m->slot[i];
+        struct mail_envelope *env = hcache_entry_envelope(e, m->key);
+        uint64_t size;
+        if (env != NULL && maildir_name_size(name, ulen, &size) && size != env->size) {
+            mail_envelope_free(env); /* the name says another size: not what we cached */
+            env = NULL;
+        }
+        if (env != NULL)
+            env->flags = maildir_env_flags(m->nm, i);
+        m->slot[i] = env;
+        return;
     }
-    return NULL;
 }
 
 /* Phase 1: cache hits into slots; misses into todo.  Returns the hits. */
@@ -285,25 +295,16 @@ maildir_from_cache(struct maildir_folder *f, const struct maildir_names *nm,
         struct maildir_uniq_map *m = xcalloc(1, sizeof *m);
         maildir_uniq_map_init(m, nm);
         m->slot = slot;
-        hcache_get_all(r, maildir_uniq_want, m);
+        hcache_get_all(r, maildir_uniq_visit, m);
         free(m->tab);
         free(m);
     }
     hcache_read_end(r);
     for (size_t i = 0; i < nm->n; i++) {
-        const char *name = nm->v[i];
-        uint64_t size;
-        if (slot[i] != NULL && maildir_name_size(name, maildir_uniq_len(name), &size) &&
-            size != slot[i]->size) {
-            mail_envelope_free(slot[i]); /* the name says another size: not what we cached */
-            slot[i] = NULL;
-        }
-        if (slot[i] != NULL) {
+        if (slot[i] != NULL)
             hits++;
-            slot[i]->flags = maildir_env_flags(nm, i);
-        } else {
+        else
             todo[(*ntodo)++] = i;
-        }
     }
     return hits;
 }
