@@ -450,36 +450,44 @@ envelope_fallback(struct envelope_tmp *t, const char *hdr, size_t len)
     mail_fields_free(f, n);
 }
 
+/* strbuf contents as a string slot: NULL when absent and empty */
 static void
-envelope_put_buf(struct envelope_builder *b, enum envelope_str i, struct strbuf *sb, bool present)
+envelope_slot_of(const struct strbuf *sb, bool present, const char **s, size_t *len)
 {
-    if (present || sb->len > 0)
-        envelope_builder_put(b, i, sb->buf ? sb->buf : "", sb->len);
-    strbuf_free(sb);
+    *s = present || sb->len > 0 ? (sb->buf ? sb->buf : "") : NULL;
+    *len = sb->len;
 }
 
 static struct mail_envelope *
 envelope_finish(struct envelope_tmp *t, const char *key)
 {
-    struct envelope_builder b = {.sb = STRBUF_INIT};
-    strbuf_grow(&b.sb, t->from.len + t->to.len + t->cc.len + t->subject.len + t->mid.len +
-                           t->irt.len + t->refs.len + (key ? strlen(key) : 0) + 64);
-    if (key != NULL)
-        envelope_builder_put(&b, ENV_KEY, key, strlen(key));
-    envelope_put_buf(&b, ENV_FROM, &t->from, false);
-    if (t->from_name != NULL)
-        envelope_builder_put(&b, ENV_FROM_NAME, t->from_name, strlen(t->from_name));
-    if (t->from_addr != NULL)
-        envelope_builder_put(&b, ENV_FROM_ADDR, t->from_addr, strlen(t->from_addr));
-    envelope_put_buf(&b, ENV_TO, &t->to, false);
-    envelope_put_buf(&b, ENV_CC, &t->cc, false);
-    envelope_put_buf(&b, ENV_SUBJECT, &t->subject, t->has_subject);
-    envelope_put_buf(&b, ENV_MESSAGE_ID, &t->mid, false);
-    envelope_put_buf(&b, ENV_IN_REPLY_TO, &t->irt, false);
-    envelope_put_buf(&b, ENV_REFERENCES, &t->refs, false);
+    const char *s[ENV_NSTR];
+    size_t len[ENV_NSTR];
+    s[ENV_KEY] = key;
+    len[ENV_KEY] = key ? strlen(key) : 0;
+    envelope_slot_of(&t->from, false, &s[ENV_FROM], &len[ENV_FROM]);
+    s[ENV_FROM_NAME] = t->from_name;
+    len[ENV_FROM_NAME] = t->from_name ? strlen(t->from_name) : 0;
+    s[ENV_FROM_ADDR] = t->from_addr;
+    len[ENV_FROM_ADDR] = t->from_addr ? strlen(t->from_addr) : 0;
+    envelope_slot_of(&t->to, false, &s[ENV_TO], &len[ENV_TO]);
+    envelope_slot_of(&t->cc, false, &s[ENV_CC], &len[ENV_CC]);
+    envelope_slot_of(&t->subject, t->has_subject, &s[ENV_SUBJECT], &len[ENV_SUBJECT]);
+    envelope_slot_of(&t->mid, false, &s[ENV_MESSAGE_ID], &len[ENV_MESSAGE_ID]);
+    envelope_slot_of(&t->irt, false, &s[ENV_IN_REPLY_TO], &len[ENV_IN_REPLY_TO]);
+    envelope_slot_of(&t->refs, false, &s[ENV_REFERENCES], &len[ENV_REFERENCES]);
+    /* packed straight from the buffers: one allocation, no builder copy */
+    struct mail_envelope *env = mail_envelope_from_strings(s, len, &t->scalars);
+    strbuf_free(&t->from);
+    strbuf_free(&t->to);
+    strbuf_free(&t->cc);
+    strbuf_free(&t->subject);
+    strbuf_free(&t->mid);
+    strbuf_free(&t->irt);
+    strbuf_free(&t->refs);
     free(t->from_name);
     free(t->from_addr);
-    return envelope_builder_pack(&b, &t->scalars);
+    return env;
 }
 
 /* libetpan wants each field to end in a line break and knows LF and CRLF,
@@ -508,12 +516,15 @@ envelope_fixup(const char *hdr, size_t *len)
 static bool
 envelope_wanted(const char *name, size_t n)
 {
-    static const char *const names[] = {"from", "to",         "cc",          "subject",
-                                        "date", "message-id", "in-reply-to", "references"};
+    static const struct {
+        const char *s;
+        size_t n;
+    } names[] = {{"from", 4}, {"to", 2},          {"cc", 2},           {"subject", 7},
+                 {"date", 4}, {"message-id", 10}, {"in-reply-to", 11}, {"references", 10}};
     while (n > 0 && (name[n - 1] == ' ' || name[n - 1] == '\t'))
         n--;
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (strlen(names[i]) == n && strncasecmp(name, names[i], n) == 0)
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) /* length first: cheap */
+        if (names[i].n == n && strncasecmp(name, names[i].s, n) == 0)
             return true;
     return false;
 }

@@ -103,6 +103,8 @@ maildir_read_envelope(int dirfd, const char *name, bool in_new, char **buf, size
         if (r <= 0)
             break;
         got += (size_t)r;
+        if (got < want && got == size)
+            break; /* a short read that ends where the size says: EOF, no read() for 0 */
         if (got < want)
             continue; /* short read: keep going until EOF or full */
         size_t hlen, body;
