@@ -217,6 +217,7 @@ dsn_json_parse(struct dsn_ctx *ctx)
         dsn_json_delivered(ctx, doc);
     } else if (type && strcmp(type, "Complaint") == 0) {
         rep->kind = DSN_KIND_FEEDBACK;
+        free(rep->feedback_type);
         rep->feedback_type = dsn_json_get(doc, "complaintFeedbackType");
         dsn_json_recipients(ctx, dsn_json_block(dsn_json_key(doc, "complainedRecipients"), doc.end),
                             DSN_ACTION_UNKNOWN);
@@ -227,6 +228,7 @@ dsn_json_parse(struct dsn_ctx *ctx)
         char *mta = dsn_json_get(doc, "reportingMTA");
         if (mta) {
             char *semi = strchr(mta, ';');
+            free(rep->reporting_mta); /* a failed report part may have set it */
             rep->reporting_mta = dsn_strclean(semi ? semi + 1 : mta, strlen(semi ? semi + 1 : mta),
                                               DSN_MAX_FIELD, true);
             free(mta);
