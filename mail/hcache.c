@@ -42,7 +42,7 @@
 #define HCACHE_VALUE_VERSION 1
 #define HCACHE_MAPSIZE ((size_t)1 << 30) /* sparse: only used pages take disk */
 #define HCACHE_MAX_UNIQ 400              /* LMDB keys are at most 511 bytes */
-#define HCACHE_RELEASE_EVERY 512         /* entries read between madvise() calls */
+#define HCACHE_RELEASE_EVERY 1024        /* entries read between madvise() calls */
 
 struct hcache {
     MDB_env *env;
