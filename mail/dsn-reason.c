@@ -247,6 +247,11 @@ dsn_reason_decide(const struct dsn_recipient *r, enum dsn_kind kind)
     if (x == DSN_REASON_UNDEFINED)
         x = dsn_words_reason(&w, false);
     dsn_words_free(&w);
+    /* refused before the envelope (RFC 5321 §3.1 greeting, §4.1.1.1 EHLO): the
+     * client itself is refused, which a vague code (X.7.1, X.0.0) says less well */
+    if (x == DSN_REASON_UNDEFINED &&
+        (strcmp(r->smtp_command, "CONN") == 0 || strcmp(r->smtp_command, "HELO") == 0))
+        x = DSN_REASON_BLOCKED;
     /* a delay is explained by its words or a firm code, not by a vague one */
     if (x == DSN_REASON_UNDEFINED && r->action != DSN_ACTION_DELAYED)
         x = dsn_reason_from_status(r->status, false);

@@ -391,6 +391,12 @@ test_reasons(void **state)
         {"5.3.2", "521 5.3.2 System not accepting network messages", DSN_REASON_NOTACCEPT, true},
         {"5.0.0", "550 Please use the smtp server of your ISP", DSN_REASON_BLOCKED, false},
         {"5.0.0", "something nobody has ever written", DSN_REASON_ONHOLD, true},
+        /* refused at the greeting or EHLO with a vague code: the client is blocked */
+        {"5.7.1",
+         "SMTP error from remote mail server after initial connection: 554 5.7.1 Not welcome",
+         DSN_REASON_BLOCKED, false},
+        {"5.0.0", "550 5.7.0 Access refused here (in reply to EHLO command)", DSN_REASON_BLOCKED,
+         false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *body = xasprintf("Final-Recipient: rfc822; x@example.net\nAction: failed\n"
