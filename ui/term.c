@@ -113,17 +113,8 @@ ui_term_translate(int rc, unsigned wch)
         return ui_term_function_key((int)wch);
     if (rc != OK)
         return -1;
-    switch (wch) {
-    case '\r':
-    case '\n':
-        return KM_KEY_ENTER;
-    case '\t':
-        return KM_KEY_TAB;
-    case 27:
-        return KM_KEY_ESC;
-    case 127:
-        return KM_KEY_BACKSPACE;
-    }
+    if (wch < 0x80)
+        return km_key_normalize((int)wch); /* Return, Tab, Esc, DEL: one table */
     if (wch > 0x10FFFF || (wch >= 0x80 && wch < 0xA0))
         return -1; /* C1 controls and nonsense are no keys */
     return (int)wch;
