@@ -397,6 +397,21 @@ test_reasons(void **state)
          DSN_REASON_BLOCKED, false},
         {"5.0.0", "550 5.7.0 Access refused here (in reply to EHLO command)", DSN_REASON_BLOCKED,
          false},
+        /* wording added with the reason ratchet */
+        {"5.0.0", "552 Sorry, the inbox is full", DSN_REASON_MAILBOXFULL, false},
+        {"5.0.0", "554 Message rejected: Email address is not verified.", DSN_REASON_NORELAYING,
+         false},
+        {"4.0.0", "421 Throttling failure: too fast", DSN_REASON_RATELIMITED, false},
+        {"4.0.0", "451 Temporary failure in name resolution", DSN_REASON_NETWORKERROR, false},
+        {"5.4.1", "550 5.4.1 All recipient addresses rejected : Access denied", DSN_REASON_REJECTED,
+         false},
+        {"5.0.0", "550 The user is unknown here", DSN_REASON_USERUNKNOWN, true},
+        {"5.0.0", "550 Host example.invalid: NXDOMAIN", DSN_REASON_HOSTUNKNOWN, true},
+        {"5.0.0", "530 Must use TLS: TLS is required for this domain", DSN_REASON_SECURITYERROR,
+         false},
+        {"4.4.1", "Could not establish an SMTP connection. Message was in the queue too long.",
+         DSN_REASON_NETWORKERROR, false},
+        {"5.0.0", "554 Message queue lifetime reached", DSN_REASON_EXPIRED, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *body = xasprintf("Final-Recipient: rfc822; x@example.net\nAction: failed\n"
