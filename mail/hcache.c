@@ -21,9 +21,7 @@
 #include "mail/hcache.h"
 
 #include <errno.h>
-#include <inttypes.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -305,52 +303,36 @@ hcache_get(struct hcache_read *r, const char *uniq, size_t ulen, const char *key
     return hcache_decode(v.mv_data, v.mv_size, key);
 }
 
-/* The read-only shared mapping of data.mdb that holds `p`, from
- * /proc/self/maps (LMDB does not say where it mapped the file unless
- * MDB_FIXEDMAP).  Only a shared, read-only mapping of a file named
- * data.mdb qualifies: releasing anything else would lose memory. */
-static bool
-hcache_find_map(MDB_env *env, const void *p, char **start, size_t *len)
+/* Pages of the map that a read transaction has handed out since the last
+ * release: every key and value LMDB returns points into its read-only
+ * mapping of data.mdb, so [lo, hi) lies inside that one mapping. */
+struct hcache_span {
+    uintptr_t lo, hi;
+};
+
+static void
+hcache_span_add(struct hcache_span *sp, const void *p, size_t n)
 {
-    MDB_envinfo info;
-    MDB_stat st;
-    FILE *fp = fopen("/proc/self/maps", "re");
-    char line[4096];
-    bool found = false;
-    if (fp == NULL)
-        return false;
-    while (!found && fgets(line, sizeof line, fp) != NULL) {
-        uintptr_t lo, hi;
-        char perms[8];
-        int path = 0;
-        if (sscanf(line, "%" SCNxPTR "-%" SCNxPTR " %7s %*s %*s %*s %n", &lo, &hi, perms, &path) <
-                3 ||
-            (uintptr_t)p < lo || (uintptr_t)p >= hi)
-            continue;
-        size_t n = strcspn(line, "\n");
-        line[n] = '\0';
-        found = strcmp(perms, "r--s") == 0 && path > 0 && n >= 9 &&
-                strcmp(line + n - 9, "/data.mdb") == 0;
-        *start = (char *)lo;
-        *len = hi - lo;
-    }
-    fclose(fp);
-    /* only the pages in use: the rest of the map was never touched */
-    if (found && mdb_env_info(env, &info) == 0 && mdb_env_stat(env, &st) == 0 &&
-        ((uint64_t)info.me_last_pgno + 1) * st.ms_psize < *len)
-        *len = ((size_t)info.me_last_pgno + 1) * st.ms_psize;
-    return found;
+    uintptr_t a = (uintptr_t)p, b = a + n;
+    if (sp->hi == 0 || a < sp->lo)
+        sp->lo = a;
+    if (b > sp->hi)
+        sp->hi = b;
 }
 
-/* Drop our page-table entries of the map: on a read-only MAP_SHARED file
+/* Drop our page-table entries for the span: on a read-only MAP_SHARED file
  * mapping MADV_DONTNEED leaves the data in the page cache, so touching a
  * page again is a minor fault.  Without it every page of a 100k folder's
  * entries stays resident (and counts in our RSS) after the listing. */
 static void
-hcache_release(char *start, size_t len)
+hcache_release(struct hcache_span *sp)
 {
-    if (start != NULL)
-        madvise(start, len, MADV_DONTNEED);
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t lo = sp->lo & ~(page - 1);
+    uintptr_t hi = sp->hi & ~(page - 1); /* keep the partial last page: still in use */
+    if (hi > lo)
+        madvise((void *)lo, hi - lo, MADV_DONTNEED);
+    sp->lo = sp->hi = 0;
 }
 
 struct hcache_entry {
@@ -368,8 +350,9 @@ void
 hcache_get_all(struct hcache_read *r, hcache_visit_fn *visit, void *arg)
 {
     MDB_cursor *c;
-    char prefix[8], *map = NULL;
-    size_t seen = 0, maplen = 0;
+    char prefix[8];
+    struct hcache_span span = {0, 0};
+    size_t seen = 0;
     if (r == NULL || mdb_cursor_open(r->txn, r->hc->dbi, &c) != 0)
         return;
     memcpy(prefix, &r->folder, 8);
@@ -379,14 +362,14 @@ hcache_get_all(struct hcache_read *r, hcache_visit_fn *visit, void *arg)
          rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
         if (k.mv_size <= 8 || memcmp(k.mv_data, prefix, 8) != 0)
             break;
-        if (seen++ == 0 && !hcache_find_map(r->hc->env, v.mv_data, &map, &maplen))
-            map = NULL;
-        if (seen % HCACHE_RELEASE_EVERY == 0)
-            hcache_release(map, maplen);
         struct hcache_entry e = {v.mv_data, v.mv_size};
         visit(arg, (const char *)k.mv_data + 8, k.mv_size - 8, &e);
+        hcache_span_add(&span, k.mv_data, k.mv_size);
+        hcache_span_add(&span, v.mv_data, v.mv_size);
+        if (++seen % HCACHE_RELEASE_EVERY == 0)
+            hcache_release(&span);
     }
-    hcache_release(map, maplen);
+    hcache_release(&span);
     mdb_cursor_close(c);
 }
 
