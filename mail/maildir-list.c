@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mail/base/hash.h"
 #include "mail/base/log.h"
 #include "mail/base/xalloc.h"
 
@@ -218,21 +219,10 @@ struct maildir_uniq_map {
     char key[4096]; /* the key handed to hcache_get_all */
 };
 
-/* 8 bytes per step: names are ~40 bytes and there are 100k of them */
 static uint64_t
 maildir_uniq_hash(const char *s, size_t n)
 {
-    uint64_t h = 0xcbf29ce484222325ULL ^ n;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        uint64_t w;
-        memcpy(&w, s + i, 8);
-        h = (h ^ w) * 0x100000001b3ULL;
-        h ^= h >> 29;
-    }
-    for (; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-    return h ^ (h >> 32);
+    return hash_bytes(s, n, 0xcbf29ce484222325ULL);
 }
 
 static void
