@@ -7,19 +7,28 @@
 #   bash bench/bench-startup.sh 100000
 #
 # Needs a built nixie in build/ (meson setup build && ninja -C build), Debian's
-# mutt and neomutt, and python3.  Scratch data goes to $BENCH_DIR (default a
-# mktemp -d under /tmp), removed at the end.
+# mutt and neomutt, and python3.  Scratch data goes to $BENCH_DIR (kept, and
+# its Maildir reused next time) or else to a mktemp -d removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100000}
 runs=${RUNS:-3}
 nixie=${NIXIE:-build/ui/nixie}
-work=${BENCH_DIR:-$(mktemp -d /tmp/nixie-bench.XXXXXX)}
-trap 'rm -rf "$work"' EXIT
+if [ -n "${BENCH_DIR:-}" ]; then
+    work=$BENCH_DIR # kept, and its Maildir reused, for repeated runs
+    mkdir -p "$work"
+else
+    work=$(mktemp -d /tmp/nixie-bench.XXXXXX)
+    trap 'rm -rf "$work"' EXIT
+fi
 md=$work/maildir
+rm -rf "$work"/*-hcache "$work"/nixie-hcache
 
-echo "generating $n messages in $md ..." >&2
-python3 bench/gen-maildir.py "$md" "$n" >/dev/null
+if [ "$(find "$md/cur" "$md/new" -type f 2>/dev/null | wc -l)" -ne "$n" ]; then
+    rm -rf "$md"
+    echo "generating $n messages in $md ..." >&2
+    python3 bench/gen-maildir.py "$md" "$n" >/dev/null
+fi
 find "$md" -type f -exec cat {} + >/dev/null # warm the page cache
 
 # Each client opens the folder directly and shows "Msgs:N" on its status line.
