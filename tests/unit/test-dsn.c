@@ -412,6 +412,15 @@ test_reasons(void **state)
         {"4.4.1", "Could not establish an SMTP connection. Message was in the queue too long.",
          DSN_REASON_NETWORKERROR, false},
         {"5.0.0", "554 Message queue lifetime reached", DSN_REASON_EXPIRED, false},
+        {"4.0.0", "452 4.3.1 Insufficient system storage", DSN_REASON_SYSTEMFULL, false},
+        {"5.0.0", "551 User not local; please try <y@example.org>", DSN_REASON_HASMOVED, true},
+        {"5.0.0", "550 This mailbox has been blocked due to inactivity", DSN_REASON_SUSPEND, false},
+        {"4.0.0", "450 4.7.1 Client host rejected: cannot find your reverse hostname",
+         DSN_REASON_REQUIREPTR, false},
+        {"5.0.0", "554 5.4.4 nonexistent domain", DSN_REASON_HOSTUNKNOWN, true},
+        {"5.0.0", "550 user has exceeded their storage limit", DSN_REASON_MAILBOXFULL, false},
+        {"5.0.0", "552 Message exceeds maximum size", DSN_REASON_MESGTOOBIG, false},
+        {"5.0.0", "554 5.7.1 Infected with Test-Signature", DSN_REASON_VIRUSDETECTED, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *body = xasprintf("Final-Recipient: rfc822; x@example.net\nAction: failed\n"
