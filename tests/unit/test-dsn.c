@@ -421,6 +421,12 @@ test_reasons(void **state)
         {"5.0.0", "550 user has exceeded their storage limit", DSN_REASON_MAILBOXFULL, false},
         {"5.0.0", "552 Message exceeds maximum size", DSN_REASON_MESGTOOBIG, false},
         {"5.0.0", "554 5.7.1 Infected with Test-Signature", DSN_REASON_VIRUSDETECTED, false},
+        {"5.0.0", "550 5.2.1 mailbox unavailable: account suspended", DSN_REASON_SUSPEND, false},
+        {"5.0.0", "550 5.7.1 Rejected: IP is listed in dnsbl", DSN_REASON_BLOCKED, false},
+        {"5.0.0", "550 Access denied - Invalid HELO name", DSN_REASON_BLOCKED, false},
+        {"4.0.0", "452 Too many emails sent in a short time", DSN_REASON_RATELIMITED, false},
+        {"4.0.0", "451 4.4.0 DNS temporary failure", DSN_REASON_NETWORKERROR, false},
+        {"5.0.0", "552 Mailbox limit exceeded for this address", DSN_REASON_MAILBOXFULL, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         char *body = xasprintf("Final-Recipient: rfc822; x@example.net\nAction: failed\n"
