@@ -64,7 +64,7 @@ dsn_kind_name(enum dsn_kind kind)
     case DSN_KIND_NONE:
         break;
     }
-    return "none";
+    return "ordinary";
 }
 
 const char *

@@ -164,7 +164,7 @@ test_null_and_names(void **state)
     assert_int_equal(dsn_reason_from_name(NULL), -1);
     assert_string_equal(dsn_reason_name(DSN_REASON_COUNT + 5), "undefined");
     assert_string_equal(dsn_kind_name(DSN_KIND_REPORT), "dsn");
-    assert_string_equal(dsn_kind_name(DSN_KIND_NONE), "none");
+    assert_string_equal(dsn_kind_name(DSN_KIND_NONE), "ordinary");
     assert_string_equal(dsn_action_name(DSN_ACTION_DELAYED), "delayed");
     assert_true(dsn_kind_is_delivery(DSN_KIND_BOUNCE));
     assert_false(dsn_kind_is_delivery(DSN_KIND_MDN));
