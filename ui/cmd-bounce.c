@@ -175,13 +175,16 @@ static void
 cmd_bounce_table(const char *file, const struct dsn_report *rep)
 {
     char *f = utf8_sanitize_dup(file, strlen(file), 0);
+    if (rep->kind == DSN_KIND_NONE) {
+        printf("%s: ordinary mail, not a delivery report\n", f); /* one line in a folder scan */
+        free(f);
+        return;
+    }
     printf("%s\n  kind: %s", f, dsn_kind_name(rep->kind));
     free(f);
     if (rep->source)
         printf(" (%s)", rep->source);
     putchar('\n');
-    if (rep->kind == DSN_KIND_NONE)
-        return;
     cmd_bounce_cell("reporting", rep->reporting_mta);
     cmd_bounce_cell("envelope-id", rep->envelope_id);
     cmd_bounce_cell("original-id", rep->original.message_id);
