@@ -7,6 +7,8 @@ exec and stops when the text MARKER (a regular expression) has appeared in
 what the client wrote to the terminal, escape sequences removed.  Then QUIT is
 typed; peak memory is the child's ru_maxrss from wait4().
 
+A run that times out is reported as such (and counted in no median).
+
 usage: firstscreen.py [--runs N] [--quit KEYS] [--timeout S] MARKER -- CMD...
 prints one line per run: seconds and peak MB, then the median.
 """
@@ -29,10 +31,11 @@ ANSI = re.compile(rb"\x1b(\[[0-9;?>=]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[(
 def run_once(cmd, marker, quit_keys, timeout, env):
     pid, fd = pty.fork()
     if pid == 0:
+        # the size is set before exec, so no client starts at 0x0 and none
+        # gets a SIGWINCH in the middle of its start-up
+        fcntl.ioctl(0, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
         os.execvpe(cmd[0], cmd, env)
     start = time.monotonic()
-    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    os.kill(pid, signal.SIGWINCH)
     seen = b""
     found = None
     while time.monotonic() - start < timeout:
