@@ -9,20 +9,12 @@ cd "$(dirname "$0")/.."
 mode=${1:-demo}
 sh scripts/install-deps.sh
 
-setup() { # setup DIR [meson options...]
-    local dir=$1
-    shift
-    if [ -d "$dir" ]; then
-        meson setup --reconfigure "$dir" "$@" >/dev/null
-    else
-        meson setup "$dir" "$@" >/dev/null
-    fi
-    ninja -C "$dir"
-}
+. scripts/lib.sh
 
 case "$mode" in
 demo)
-    setup build
+    meson_dir build
+    ninja -C build
     exec ./build/ui/nixie --demo
     ;;
 test)

@@ -9,15 +9,7 @@ passed=0
 failed=0
 export NIXIE_REQUIRE_INTEGRATION=${NIXIE_REQUIRE_INTEGRATION:-1}
 
-setup() { # setup DIR [meson options...]
-    local dir=$1
-    shift
-    if [ -d "$dir" ]; then
-        meson setup --reconfigure "$dir" "$@" >/dev/null
-    else
-        meson setup "$dir" "$@" >/dev/null
-    fi
-}
+. scripts/lib.sh
 
 count() { # count DIR LABEL: add the results of DIR's last meson test run
     local log=$1/meson-logs/testlog.json
@@ -42,17 +34,17 @@ run() { # run DIR LABEL LOCALE
     count "$dir" "$label"
 }
 
-setup build
+meson_dir build
 run build "gcc, C.UTF-8" C.UTF-8
 
-setup build-asan -Db_sanitize=address,undefined -Db_lundef=false
+meson_dir build-asan -Db_sanitize=address,undefined -Db_lundef=false
 run build-asan "ASan/UBSan, C.UTF-8" C.UTF-8
 run build-asan "ASan/UBSan, de_DE.UTF-8" de_DE.UTF-8
 
 # clang: warnings as errors there too, and short libFuzzer runs of every
 # fuzz target (seeded from the bounce corpus, read in place).
 if command -v clang >/dev/null; then
-    CC=clang setup build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
+    CC=clang meson_dir build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
     rm -f build-fuzz/meson-logs/testlog.json
     if ninja -C build-fuzz >build-fuzz.build.log 2>&1; then
         LC_ALL=C.UTF-8 meson test -C build-fuzz --suite fuzz --print-errorlogs --num-processes 1 || true
