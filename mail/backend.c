@@ -90,6 +90,14 @@ mail_store_append(struct mail_store *st, const char *folder, const char *data, s
 }
 
 int
+mail_store_create_folder(struct mail_store *st, const char *name, struct nx_err *err)
+{
+    if (st->ops->create_folder == NULL)
+        return backend_unsupported(err, st->ops, "create folders");
+    return st->ops->create_folder(st->priv, name, err);
+}
+
+int
 mail_store_poll_fd(struct mail_store *st)
 {
     return st->ops->poll_fd ? st->ops->poll_fd(st->priv) : -1;

@@ -68,6 +68,8 @@ struct mail_backend_ops {
     /* Add a message to a folder atomically; *key_out (may be NULL) gets its key. */
     int (*append)(void *priv, const char *folder, const char *data, size_t len, unsigned flags,
                   char **key_out, struct nx_err *err);
+    /* Create an empty folder; 0 if it already exists as a folder. */
+    int (*create_folder)(void *priv, const char *name, struct nx_err *err);
     /* Cheap check for outside changes (new mail); 0 with changes filled. */
     int (*check)(void *fpriv, struct mail_folder_changes *changes, struct nx_err *err);
     /* A descriptor the UI loop should poll for readability, or -1 (Maildir). */
@@ -89,6 +91,7 @@ int mail_store_list_folders(struct mail_store *st, struct mail_folder_info **out
 void mail_folder_infos_free(struct mail_folder_info *infos, size_t n);
 int mail_store_append(struct mail_store *st, const char *folder, const char *data, size_t len,
                       unsigned flags, char **key_out, struct nx_err *err);
+int mail_store_create_folder(struct mail_store *st, const char *name, struct nx_err *err);
 int mail_store_poll_fd(struct mail_store *st);
 
 struct mail_folder *mail_folder_open(struct mail_store *st, const char *name, struct nx_err *err);

@@ -91,6 +91,7 @@ int maildir_list_envelopes(void *fpriv, const struct mail_progress *progress,
 int maildir_set_flags(void *fpriv, struct mail_envelope *env, unsigned flags, struct nx_err *err);
 int maildir_move(void *fpriv, const struct mail_envelope *env, const char *dest,
                  struct nx_err *err);
+int maildir_create_folder(void *priv, const char *name, struct nx_err *err);
 int maildir_remove(void *fpriv, const struct mail_envelope *env, struct nx_err *err);
 int maildir_append(void *priv, const char *folder, const char *data, size_t len, unsigned flags,
                    char **key_out, struct nx_err *err);

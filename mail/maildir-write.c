@@ -318,3 +318,50 @@ out:
     free(destdir);
     return rc;
 }
+
+/* ---- create ---- */
+
+/* mkdir that counts an existing directory as done. */
+static int
+maildir_mkdir(const char *path, struct nx_err *err)
+{
+    struct stat sb;
+    if (sysio_mkdir(path, 0700) == 0 ||
+        (errno == EEXIST && stat(path, &sb) == 0 && S_ISDIR(sb.st_mode)))
+        return 0;
+    nx_err_sys(err, errno, "cannot create %s", path);
+    return -1;
+}
+
+/* A Maildir++ folder: .NAME with tmp/, new/, cur/ and the empty
+ * "maildirfolder" marker that Courier and Dovecot write.  An existing folder
+ * is left as it is; one a crash left half made is completed. */
+int
+maildir_create_folder(void *priv, const char *name, struct nx_err *err)
+{
+    struct maildir_store *st = priv;
+    if (name == NULL || name[0] == '\0' || strcmp(name, "INBOX") == 0)
+        return 0; /* the root always exists */
+    char *dir = maildir_folder_path(st, name, err);
+    if (dir == NULL)
+        return -1;
+    static const char *const sub[] = {"", "/tmp", "/new", "/cur"};
+    int rc = 0;
+    for (size_t i = 0; i < sizeof sub / sizeof sub[0] && rc == 0; i++) {
+        char *path = xasprintf("%s%s", dir, sub[i]);
+        rc = maildir_mkdir(path, err);
+        free(path);
+    }
+    if (rc == 0) {
+        char *mark = xasprintf("%s/maildirfolder", dir);
+        int fd = sysio_open(mark, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+        if (fd >= 0)
+            sysio_close(fd); /* only a hint for other programs: not fatal */
+        free(mark);
+        maildir_sync_dir(dir);
+    }
+    if (rc < 0)
+        nx_err_hint(err, "check that %s is writable", st->root);
+    free(dir);
+    return rc;
+}

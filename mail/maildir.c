@@ -101,8 +101,11 @@ maildir_check_dir(const char *dir, const char *what, struct nx_err *err)
 {
     struct stat st;
     if (stat(dir, &st) < 0) {
-        nx_err_sys(err, errno, "cannot open %s %s", what, dir);
+        int e = errno;
+        nx_err_sys(err, e, "cannot open %s %s", what, dir);
         nx_err_hint(err, "check the maildir key in your config");
+        if (err != NULL && e == ENOENT)
+            err->code = NX_ERR_NOTFOUND; /* callers may offer to create it */
         return -1;
     }
     char *cur = xasprintf("%s/cur", dir), *new = xasprintf("%s/new", dir);
@@ -162,7 +165,8 @@ maildir_folder_path(const struct maildir_store *st, const char *name, struct nx_
         return xstrdup(st->root);
     /* Maildir++ names are one directory level: no "/", no "." components */
     if (strchr(name, '/') != NULL || name[0] == '.' || strstr(name, "..") != NULL) {
-        nx_err_set(err, NX_ERR_NOTFOUND, "invalid folder name \"%s\"", name);
+        nx_err_set(err, NX_ERR_PARSE, "invalid folder name \"%s\"", name);
+        nx_err_hint(err, "folder names have no \"/\" and do not start with \".\"");
         return NULL;
     }
     return xasprintf("%s/.%s", st->root, name);
@@ -590,6 +594,7 @@ const struct mail_backend_ops mail_maildir_ops = {
     .move = maildir_move,
     .remove = maildir_remove,
     .append = maildir_append,
+    .create_folder = maildir_create_folder,
     .check = maildir_check,
     .poll_fd = maildir_poll_fd,
 };

@@ -8,7 +8,10 @@
  * the backend are shown with ui_error() and leave the index as it was.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "mail/base/xalloc.h"
 
 #include "ui/mbox.h"
 #include "ui/screen.h"
@@ -119,6 +122,48 @@ ui_ops_mark_seen(struct ui *ui)
     ui->dirty |= UI_DIRTY_CONTENT;
 }
 
+/* Move the current message to `dest`; NX_ERR_NOTFOUND when dest is missing. */
+static int
+ops_save_to(struct ui *ui, const char *dest, struct nx_err *err)
+{
+    if (ui_mbox_move(ui->mbox, ui->mbox->cur, dest, err) < 0)
+        return -1;
+    ui_message(ui, "Saved to %s.", dest);
+    ui->dirty |= UI_DIRTY_CONTENT;
+    return 0;
+}
+
+/* After "Create FOLDER?": arg is the folder name (owned here). */
+static void
+ops_create_done(struct ui *ui, void *arg, int answer)
+{
+    struct nx_err err = {0};
+    char *dest = arg;
+    if (answer == 1 && ui->mbox != NULL && ui->store != NULL) {
+        if (mail_store_create_folder(ui->store, dest, &err) < 0 || ops_save_to(ui, dest, &err) < 0)
+            ui_error(ui, &err);
+    } else if (answer == 0) {
+        ui_message(ui, "Not saved: %s does not exist.", dest);
+    }
+    free(dest);
+}
+
+/* Is `name` one of the store's folders?  (NOTFOUND may also mean the
+ * message itself vanished: only a missing folder is offered for creation.) */
+static bool
+ops_folder_exists(struct ui *ui, const char *name)
+{
+    struct mail_folder_info *infos;
+    size_t n;
+    bool found = false;
+    if (mail_store_list_folders(ui->store, &infos, &n, NULL) < 0)
+        return true; /* cannot tell: do not offer to create */
+    for (size_t i = 0; i < n && !found; i++)
+        found = strcmp(infos[i].name, name) == 0;
+    mail_folder_infos_free(infos, n);
+    return found;
+}
+
 static void
 ops_save_done(struct ui *ui, void *arg, const char *text)
 {
@@ -130,12 +175,16 @@ ops_save_done(struct ui *ui, void *arg, const char *text)
         ui_message(ui, "The message is already in %s.", text);
         return;
     }
-    if (ui_mbox_move(ui->mbox, ui->mbox->cur, text, &err) < 0) {
-        ui_error(ui, &err);
+    if (ops_save_to(ui, text, &err) == 0)
+        return;
+    if (err.code == NX_ERR_NOTFOUND && ui->store != NULL &&
+        !ops_folder_exists(ui, text)) { /* as mutt: offer to create it */
+        char q[300];
+        snprintf(q, sizeof q, "Create folder %s?", text);
+        ui_prompt_yesno(ui, q, 1, ops_create_done, xstrdup(text));
         return;
     }
-    ui_message(ui, "Saved to %s.", text);
-    ui->dirty |= UI_DIRTY_CONTENT;
+    ui_error(ui, &err);
 }
 
 void

@@ -13,6 +13,8 @@ ui_message "$MD/cur" "200.b:2,S" "Bob Baker <bob@example.org>" "Re: Root topic" 
     "Tue, 03 Nov 2026 10:00:00 +0000" "Reply." "In-Reply-To: <100.a@example.org>"
 ui_message "$MD/new" "300.c" "Carol Cruz <carol@example.org>" "Unread news" \
     "Wed, 04 Nov 2026 10:00:00 +0000" "News."
+ui_message "$MD/cur" "400.d:2,S" "Dan Dale <dan@example.org>" "Later topic" \
+    "Thu, 05 Nov 2026 10:00:00 +0000" "Later."
 count() { find "$1/cur" "$1/new" -type f | wc -l; }
 
 ui_start -f "$MD"
@@ -49,9 +51,32 @@ ui_wait "Save to folder:"
 ui_type "Archive"
 ui_send Enter
 ui_wait "Saved to Archive." "save"
-ui_wait "nixie: INBOX [Msgs:2"
+ui_wait "nixie: INBOX [Msgs:3"
 [ "$(count "$MD/.Archive")" = 1 ] || ui_fail "Archive does not hold the saved message"
-[ "$(count "$MD")" = 2 ] || ui_fail "INBOX still holds the saved message"
+[ "$(count "$MD")" = 3 ] || ui_fail "INBOX still holds the saved message"
+
+# save to a folder that does not exist: mutt's question; n keeps the
+# message where it is, y creates the folder and saves
+ui_send j
+ui_send j
+ui_wait "3/3"
+ui_send s
+ui_wait "Save to folder:"
+ui_type "Later"
+ui_send Enter
+ui_wait "Create folder Later? ([yes]/no)" "create question"
+ui_send n
+ui_wait "Not saved: Later does not exist."
+[ -d "$MD/.Later" ] && ui_fail "n created the folder"
+ui_send s
+ui_wait "Save to folder:"
+ui_type "Later"
+ui_send Enter
+ui_wait "Create folder Later?"
+ui_send y
+ui_wait "Saved to Later." "save to a new folder"
+ui_wait "nixie: INBOX [Msgs:2"
+[ "$(count "$MD/.Later")" = 1 ] || ui_fail "Later does not hold the saved message"
 
 # a folder that is not there: an error on the message line, nixie goes on
 ui_send c

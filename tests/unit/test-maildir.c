@@ -131,7 +131,8 @@ test_store_errors(void **state)
 {
     struct nx_err err = {0};
     assert_null(mail_store_open(&mail_maildir_ops, "/nonexistent/Mail", NULL, &err));
-    assert_int_equal(err.code, NX_ERR_IO);
+    assert_int_equal(err.code, NX_ERR_NOTFOUND);
+    assert_int_equal(err.sys_errno, ENOENT);
     assert_non_null(strstr(err.hint, "maildir key"));
     assert_null(mail_store_open(&mail_maildir_ops, "/tmp", NULL, &err));
     assert_int_equal(err.code, NX_ERR_NOTFOUND);
@@ -141,9 +142,10 @@ test_store_errors(void **state)
 
     struct fx *fx = *state;
     assert_null(mail_folder_open(fx->st, "../escape", &err));
+    assert_int_equal(err.code, NX_ERR_PARSE);
     assert_null(mail_folder_open(fx->st, "a/b", &err));
     assert_null(mail_folder_open(fx->st, "Nope", &err));
-    assert_int_equal(err.code, NX_ERR_IO);
+    assert_int_equal(err.code, NX_ERR_NOTFOUND);
 }
 
 static void
@@ -496,6 +498,50 @@ test_fault_injection(void **state)
     }
 }
 
+/* Saving to a folder that does not exist: NOTFOUND, then create it (as
+ * mutt's "Create =x?") and the move works; creating is idempotent and
+ * completes a half-made folder; bad names are refused. */
+static void
+test_create_folder(void **state)
+{
+    struct fx *fx = *state;
+    struct nx_err err = {0};
+    struct mail_envelope **envs;
+    size_t n;
+    struct mail_folder *f = open_list(fx, "INBOX", &envs, &n);
+    assert_int_equal(mail_folder_move(f, envs[0], "Archive", &err), -1);
+    assert_int_equal(err.code, NX_ERR_NOTFOUND);
+    assert_int_equal(mail_store_create_folder(fx->st, "Archive", &err), 0);
+    assert_int_equal(mail_folder_move(f, envs[0], "Archive", &err), 0);
+    char *marker = xasprintf("%s/.Archive/maildirfolder", fx->root);
+    assert_int_equal(access(marker, F_OK), 0);
+    free(marker);
+    assert_int_equal(mail_store_create_folder(fx->st, "Archive", &err), 0);
+    assert_int_equal(mail_store_create_folder(fx->st, "INBOX", &err), 0);
+
+    char *half = xasprintf("%s/.Half", fx->root); /* a crash after the first mkdir */
+    assert_int_equal(mkdir(half, 0700), 0);
+    assert_int_equal(mail_store_create_folder(fx->st, "Half", &err), 0);
+    char *cur = xasprintf("%s/cur", half);
+    assert_int_equal(access(cur, F_OK), 0);
+    free(cur);
+    free(half);
+
+    assert_int_equal(mail_store_create_folder(fx->st, "a/b", &err), -1);
+    assert_int_equal(err.code, NX_ERR_PARSE);
+    assert_int_equal(mail_store_create_folder(fx->st, "..x", &err), -1);
+    mail_envelopes_free(envs, n);
+    mail_folder_free(f);
+
+    struct mail_folder_info *infos;
+    assert_int_equal(mail_store_list_folders(fx->st, &infos, &n, &err), 0);
+    bool found = false;
+    for (size_t i = 0; i < n; i++)
+        found |= strcmp(infos[i].name, "Archive") == 0 && infos[i].total == 1;
+    assert_true(found);
+    mail_folder_infos_free(infos, n);
+}
+
 int
 main(void)
 {
@@ -507,6 +553,7 @@ main(void)
         cmocka_unit_test_setup_teardown(test_set_flags, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_append_move_remove, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_check, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_create_folder, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_progress_cancel, fx_setup, fx_teardown),
         cmocka_unit_test(test_fault_injection),
     };
