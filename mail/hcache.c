@@ -405,18 +405,28 @@ hcache_put_many(struct hcache *hc, const char *folder, const char *const *uniqs,
 }
 
 int
-hcache_del(struct hcache *hc, const char *folder, const char *uniq, size_t ulen)
+hcache_del_many(struct hcache *hc, const char *folder, const char *const *uniqs,
+                const size_t *ulens, size_t n)
 {
     MDB_txn *txn;
+    if (hc == NULL || hc->env == NULL || n == 0 || mdb_txn_begin(hc->env, NULL, 0, &txn) != 0)
+        return n == 0 ? 0 : -1;
+    uint64_t fh = hcache_fnv64(folder, strlen(folder));
     char kbuf[8 + HCACHE_MAX_UNIQ];
-    MDB_val k = {hcache_key(kbuf, hcache_fnv64(folder, strlen(folder)), uniq, ulen), kbuf};
-    if (hc == NULL || hc->env == NULL || k.mv_size == 0 ||
-        mdb_txn_begin(hc->env, NULL, 0, &txn) != 0)
-        return -1;
-    int rc = mdb_del(txn, hc->dbi, &k, NULL);
+    int rc = 0;
+    for (size_t i = 0; i < n && (rc == 0 || rc == MDB_NOTFOUND); i++) {
+        MDB_val k = {hcache_key(kbuf, fh, uniqs[i], ulens[i]), kbuf};
+        rc = k.mv_size == 0 ? 0 : mdb_del(txn, hc->dbi, &k, NULL);
+    }
     if (rc != 0 && rc != MDB_NOTFOUND) {
         mdb_txn_abort(txn);
         return -1;
     }
     return mdb_txn_commit(txn) == 0 ? 0 : -1;
+}
+
+int
+hcache_del(struct hcache *hc, const char *folder, const char *uniq, size_t ulen)
+{
+    return hcache_del_many(hc, folder, &uniq, &ulen, 1);
 }

@@ -49,5 +49,8 @@ int hcache_put_many(struct hcache *hc, const char *folder, const char *const *un
                     const size_t *ulens, struct mail_envelope *const *envs, size_t n);
 /* Drop one entry (a removed or moved message).  0 or -1. */
 int hcache_del(struct hcache *hc, const char *folder, const char *uniq, size_t ulen);
+/* Drop n entries in one transaction (messages gone from the folder). */
+int hcache_del_many(struct hcache *hc, const char *folder, const char *const *uniqs,
+                    const size_t *ulens, size_t n);
 
 #endif

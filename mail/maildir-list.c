@@ -25,6 +25,7 @@
 
 #include "mail/base/hash.h"
 #include "mail/base/log.h"
+#include "mail/base/strbuf.h"
 #include "mail/base/xalloc.h"
 
 #include "mail/maildir-private.h"
@@ -217,7 +218,13 @@ struct maildir_uniq_map {
     struct maildir_uniq_ent *tab;
     size_t mask;
     char key[4096]; /* the key handed to hcache_get_all */
+    /* cached names no longer in the folder (deleted or moved by another
+     * program): dropped after the read, so the cache does not only grow */
+    struct strbuf stale;
+    size_t nstale;
 };
+
+#define MAILDIR_MAX_PRUNE 100000 /* per listing; the rest goes next time */
 
 static uint64_t
 maildir_uniq_hash(const char *s, size_t n)
@@ -273,6 +280,30 @@ maildir_uniq_visit(void *arg, const char *uniq, size_t ulen, const struct hcache
         m->slot[i] = env;
         return;
     }
+    if (m->nstale < MAILDIR_MAX_PRUNE && memchr(uniq, '\0', ulen) == NULL) {
+        strbuf_add(&m->stale, uniq, ulen);
+        strbuf_addc(&m->stale, '\0');
+        m->nstale++;
+    }
+}
+
+/* Drop the stale entries maildir_uniq_visit collected, in one transaction. */
+static void
+maildir_cache_prune(struct maildir_folder *f, struct maildir_uniq_map *m)
+{
+    const char **uniqs = xcalloc(m->nstale ? m->nstale : 1, sizeof *uniqs);
+    size_t *ulens = xcalloc(m->nstale ? m->nstale : 1, sizeof *ulens);
+    const char *p = m->stale.buf;
+    for (size_t i = 0; i < m->nstale; i++) {
+        uniqs[i] = p;
+        ulens[i] = strlen(p);
+        p += ulens[i] + 1;
+    }
+    if (hcache_del_many(f->st->hc, f->path, uniqs, ulens, m->nstale) < 0)
+        log_debug("header cache: could not drop %zu stale entries", m->nstale);
+    free(ulens);
+    free(uniqs);
+    strbuf_free(&m->stale);
 }
 
 /* Phase 1: cache hits into slots; misses into todo.  Returns the hits. */
@@ -281,17 +312,21 @@ maildir_from_cache(struct maildir_folder *f, const struct maildir_names *nm,
                    struct mail_envelope **slot, size_t *todo, size_t *ntodo)
 {
     struct hcache_read *r = f->st->hc ? hcache_read_begin(f->st->hc, f->path) : NULL;
+    struct maildir_uniq_map *m = NULL;
     size_t hits = 0;
     *ntodo = 0;
-    if (r != NULL && nm->n > 0 && nm->n < UINT32_MAX) {
-        struct maildir_uniq_map *m = xcalloc(1, sizeof *m);
+    if (r != NULL && nm->n < UINT32_MAX) {
+        m = xcalloc(1, sizeof *m);
         maildir_uniq_map_init(m, nm);
         m->slot = slot;
         hcache_get_all(r, maildir_uniq_visit, m);
+    }
+    hcache_read_end(r); /* before writing: LMDB allows one transaction per thread */
+    if (m != NULL) {
+        maildir_cache_prune(f, m);
         free(m->tab);
         free(m);
     }
-    hcache_read_end(r);
     for (size_t i = 0; i < nm->n; i++) {
         if (slot[i] != NULL)
             hits++;

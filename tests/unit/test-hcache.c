@@ -187,6 +187,26 @@ test_damaged_values(void **state)
     rm_rf(dir);
 }
 
+static void
+count_visit(void *arg, const char *uniq, size_t ulen, const struct hcache_entry *e)
+{
+    (void)uniq, (void)ulen, (void)e;
+    (*(size_t *)arg)++;
+}
+
+/* How many entries the cache in `dir` holds for `folder`. */
+static size_t
+cache_count(const char *dir, const char *folder)
+{
+    size_t n = 0;
+    struct hcache *hc = hcache_open(dir, NULL);
+    struct hcache_read *r = hcache_read_begin(hc, folder);
+    hcache_get_all(r, count_visit, &n);
+    hcache_read_end(r);
+    hcache_free(hc);
+    return n;
+}
+
 /* Through the backend: the second listing comes from the cache. */
 static void
 test_maildir_with_cache(void **state)
@@ -246,6 +266,18 @@ test_maildir_with_cache(void **state)
     mail_envelopes_free(envs, n);
     mail_folder_free(f);
     mail_store_free(st);
+
+    /* A message another program deleted: the next listing drops its entry. */
+    assert_int_equal(cache_count(cache, root), 7);
+    assert_int_equal(unlink(renamed), 0);
+    st = mail_store_open(&mail_maildir_ops, root, &o, &err);
+    f = mail_folder_open(st, "INBOX", &err);
+    assert_int_equal(mail_folder_list(f, NULL, &envs, &n, &err), 0);
+    assert_int_equal(n, 6);
+    mail_envelopes_free(envs, n);
+    mail_folder_free(f);
+    mail_store_free(st);
+    assert_int_equal(cache_count(cache, root), 6);
 
     /* An unusable cache path does not stop the store from opening. */
     struct mail_store_options bad = {"/proc/nonexistent/cache"};
