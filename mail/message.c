@@ -89,23 +89,39 @@ mail_arena_free(struct mail_arena *a)
 
 /* ---- the message ---- */
 
+/* Line feeds and bare CRs (not followed by LF) in s[0..len), found with
+ * memchr: most files have no CR at all, and lines are long enough. */
+static size_t
+message_count_lf(const char *s, size_t len)
+{
+    size_t n = 0;
+    const char *end = s + len;
+    for (const char *p = s; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+        n++;
+    return n;
+}
+
+static size_t
+message_count_bare_cr(const char *s, size_t len)
+{
+    size_t n = 0;
+    const char *end = s + len;
+    for (const char *p = s; (p = memchr(p, '\r', (size_t)(end - p))) != NULL; p++)
+        n += p + 1 == end || p[1] != '\n';
+    return n;
+}
+
 /* Files with CR-only line ends (old Mac mail) are parsed as if LF: the
  * parsers know LF and CRLF.  Decided by majority so a stray CR in an LF
  * file changes nothing. */
 static void
 message_normalise(struct mail_message *msg)
 {
-    size_t lf = 0, bare_cr = 0;
     const char *s = msg->raw;
-    for (size_t i = 0; i < msg->raw_len; i++) {
-        if (s[i] == '\n')
-            lf++;
-        else if (s[i] == '\r' && (i + 1 >= msg->raw_len || s[i + 1] != '\n'))
-            bare_cr++;
-    }
     msg->text = msg->raw;
     msg->text_len = msg->raw_len;
-    if (bare_cr <= lf)
+    size_t bare_cr = message_count_bare_cr(s, msg->raw_len);
+    if (bare_cr == 0 || bare_cr <= message_count_lf(s, msg->raw_len))
         return;
     msg->text = xmalloc(msg->raw_len + 1);
     for (size_t i = 0; i < msg->raw_len; i++) {
