@@ -41,7 +41,7 @@ struct mail_message {
     size_t header_len; /* bytes of the top-level header block in text */
     size_t body_off;   /* offset of the body in text */
 
-    struct mail_envelope *env; /* owned */
+    struct mail_envelope *env; /* owned; lazily parsed */
 
     /* lazily built (the message is logically const to callers) */
     struct mail_arena arena;

@@ -7,7 +7,9 @@
  * except mail_message_load() reading one file.
  * Invariant: raw is never modified; `text` is raw itself or a copy whose
  * bare-CR line ends became LF, and every pointer in the tree points into
- * text or the arena.
+ * text or the arena.  The envelope, the header list and the tree are built
+ * on first use, so parsing a message costs little more than finding the end
+ * of its header.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -150,10 +152,6 @@ mail_message_adopt(char *data, size_t len, struct nx_err *err)
     msg->raw_len = len;
     message_normalise(msg);
     mail_hdr_split(msg->text, msg->text_len, &msg->header_len, &msg->body_off);
-    msg->env = mail_envelope_parse(msg->text, msg->text_len, NULL);
-    if (msg->env == NULL) /* cannot happen for bounded non-NULL input */
-        msg->env = mail_envelope_new();
-    msg->env->size = len;
     return msg;
 }
 
@@ -229,17 +227,32 @@ mail_message_free(struct mail_message *msg)
     free(msg);
 }
 
+/* The envelope is parsed on first use: the DSN engine and the renderer
+ * never ask for it, only the pager and the backends do. */
+static struct mail_envelope *
+message_env(struct mail_message *msg)
+{
+    if (msg->env == NULL) {
+        msg->env = mail_envelope_parse(msg->text, msg->text_len, NULL);
+        if (msg->env == NULL) /* cannot happen for bounded non-NULL input */
+            msg->env = mail_envelope_new();
+        msg->env->size = msg->raw_len;
+    }
+    return msg->env;
+}
+
 const struct mail_envelope *
 mail_message_envelope(const struct mail_message *msg)
 {
-    return msg->env;
+    return message_env((struct mail_message *)msg); /* lazy cache */
 }
 
 void
 mail_message_set_meta(struct mail_message *msg, const char *key, unsigned flags)
 {
-    mail_envelope_set(msg->env, &msg->env->key, key);
-    msg->env->flags = flags;
+    struct mail_envelope *env = message_env(msg);
+    mail_envelope_set(env, &env->key, key);
+    env->flags = flags;
 }
 
 const char *

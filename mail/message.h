@@ -131,10 +131,13 @@ struct mail_part {
     struct mail_part **children; /* multipart: its parts; message/rfc822: one, the enclosed body */
     size_t nchildren;
     /* message/rfc822 and message/global: the enclosed message's envelope
-     * (owned by the message), else NULL. */
+     * (owned by the message), parsed on first use: read it through
+     * mail_part_enclosed(), which fills this field; NULL until then. */
     const struct mail_envelope *enclosed;
     unsigned depth; /* 0 for the root */
     bool truncated; /* parsing stopped here (depth or part limit, or broken MIME) */
+    /* the message this part belongs to (for the fields built on first use) */
+    struct mail_message *owner;
 };
 
 /* Opaque: a parsed message. */
@@ -150,8 +153,8 @@ struct mail_message *mail_message_adopt(char *data, size_t len, struct nx_err *e
 struct mail_message *mail_message_load(const char *path, struct nx_err *err);
 void mail_message_free(struct mail_message *msg);
 
-/* The envelope (owned by the message).  Its key and flags are whatever the
- * backend set with mail_message_set_meta(). */
+/* The envelope (owned by the message), parsed on first use.  Its key and
+ * flags are whatever the backend set with mail_message_set_meta(). */
 const struct mail_envelope *mail_message_envelope(const struct mail_message *msg);
 void mail_message_set_meta(struct mail_message *msg, const char *key, unsigned flags);
 
@@ -168,6 +171,12 @@ const char *mail_message_header(const struct mail_message *msg, const char *name
  * Broken MIME yields a best-effort tree (the body as one text/plain part if
  * need be) with `truncated` set where parsing gave up. */
 const struct mail_part *mail_message_root(const struct mail_message *msg);
+
+/* The envelope of the message enclosed in a message/rfc822 or
+ * message/global part, parsed on first use and owned by the message; NULL
+ * for other parts, for an enclosed message under a transfer encoding and
+ * for one at the depth limit (MAIL_MAX_MIME_DEPTH). */
+const struct mail_envelope *mail_part_enclosed(const struct mail_part *part);
 
 /* Parameter lookup (case-insensitive name), NULL if absent. */
 const char *mail_part_param(const struct mail_part *part, const char *name);

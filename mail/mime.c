@@ -9,8 +9,9 @@
  * walks one level at a time under MAIL_MAX_MIME_DEPTH and MAIL_MAX_PARTS:
  * libetpan parses every part's Content-* fields (mime-fields.c), this file
  * only finds the boundary delimiter lines (RFC 2046 §5.1.1) and the enclosed
- * message of message/rfc822 (RFC 2046 §5.2.1).  Recursion depth here is
- * bounded by MAIL_MAX_MIME_DEPTH.
+ * message of message/rfc822 (RFC 2046 §5.2.1), whose envelope is parsed only
+ * when mail_part_enclosed() asks for it.  Recursion depth here is bounded by
+ * MAIL_MAX_MIME_DEPTH.
  *
  * Tolerance: a missing close delimiter ends the last part at the end of the
  * body; a multipart without boundary or without any delimiter becomes one
@@ -45,6 +46,7 @@ static struct mail_part *
 mime_new_part(struct mime_ctx *ctx, struct mail_part *parent, const char *start, size_t len)
 {
     struct mail_part *p = mail_arena_calloc(&ctx->msg->arena, 1, sizeof *p);
+    p->owner = ctx->msg;
     p->parent = parent;
     p->depth = parent ? parent->depth + 1 : 0;
     p->header = start;
@@ -179,21 +181,29 @@ mime_multipart(struct mime_ctx *ctx, struct mail_part *part)
     free(r);
 }
 
+/* An encoded message/rfc822 (forbidden by RFC 2046 §5.2.1, seen in the
+ * wild) cannot point into the raw bytes: it stays a leaf. */
+static bool
+mime_encoded(const struct mail_part *part)
+{
+    return part->encoding == MAIL_ENC_BASE64 || part->encoding == MAIL_ENC_QP ||
+           part->encoding == MAIL_ENC_UUENCODE;
+}
+
+static bool
+mime_is_message(const struct mail_part *part)
+{
+    return strcmp(part->type, "message") == 0 &&
+           (strcmp(part->subtype, "rfc822") == 0 || strcmp(part->subtype, "global") == 0);
+}
+
+/* The enclosed message's body is parsed now; its envelope only when asked
+ * for (mail_part_enclosed): most readers never look at it. */
 static void
 mime_enclosed(struct mime_ctx *ctx, struct mail_part *part)
 {
-    struct mail_message *msg = ctx->msg;
-    /* An encoded message/rfc822 (forbidden by RFC 2046 §5.2.1, seen in the
-     * wild) cannot point into the raw bytes: it stays a leaf. */
-    if (part->encoding == MAIL_ENC_BASE64 || part->encoding == MAIL_ENC_QP ||
-        part->encoding == MAIL_ENC_UUENCODE)
+    if (mime_encoded(part))
         return;
-    struct mail_envelope *env = mail_envelope_parse(part->body, part->body_len, NULL);
-    if (env == NULL)
-        return;
-    msg->enclosed = xreallocarray(msg->enclosed, msg->nenclosed + 1, sizeof *msg->enclosed);
-    msg->enclosed[msg->nenclosed++] = env;
-    part->enclosed = env;
     struct mime_region r = {part->body, part->body_len};
     mime_set_children(ctx, part, &r, 1, "text", "plain");
 }
@@ -203,8 +213,7 @@ mime_fill(struct mime_ctx *ctx, struct mail_part *part, const char *dtype, const
 {
     mail_mime_part_fields(&ctx->msg->arena, part, dtype, dsubtype);
     bool multi = strcmp(part->type, "multipart") == 0;
-    bool encl = strcmp(part->type, "message") == 0 &&
-                (strcmp(part->subtype, "rfc822") == 0 || strcmp(part->subtype, "global") == 0);
+    bool encl = mime_is_message(part);
     if (!multi && !encl)
         return;
     if (part->depth >= MAIL_MAX_MIME_DEPTH) {
@@ -222,6 +231,7 @@ mail_mime_build(struct mail_message *msg)
 {
     struct mime_ctx ctx = {.msg = msg};
     struct mail_part *root = mail_arena_calloc(&msg->arena, 1, sizeof *root);
+    root->owner = msg;
     root->header = msg->text;
     root->header_len = msg->header_len;
     root->body = msg->text + msg->body_off;
@@ -239,4 +249,21 @@ mail_part_param(const struct mail_part *part, const char *name)
         if (strcasecmp(part->params[i].name, name) == 0)
             return part->params[i].value;
     return NULL;
+}
+
+const struct mail_envelope *
+mail_part_enclosed(const struct mail_part *cpart)
+{
+    struct mail_part *part = (struct mail_part *)cpart; /* lazy cache, like the tree */
+    if (part->enclosed != NULL || !mime_is_message(part) || mime_encoded(part) ||
+        part->depth >= MAIL_MAX_MIME_DEPTH || part->owner == NULL)
+        return part->enclosed;
+    struct mail_message *msg = part->owner;
+    struct mail_envelope *env = mail_envelope_parse(part->body, part->body_len, NULL);
+    if (env == NULL)
+        return NULL;
+    msg->enclosed = xreallocarray(msg->enclosed, msg->nenclosed + 1, sizeof *msg->enclosed);
+    msg->enclosed[msg->nenclosed++] = env;
+    part->enclosed = env;
+    return env;
 }

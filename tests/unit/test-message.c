@@ -294,10 +294,16 @@ test_mime_rfc822(void **state)
     const struct mail_part *msg = r->children[1];
     assert_string_equal(msg->type, "message");
     assert_string_equal(msg->subtype, "rfc822");
-    assert_non_null(msg->enclosed);
-    assert_string_equal(msg->enclosed->subject, "original");
-    assert_string_equal(msg->enclosed->from_name, "Renée");
-    assert_string_equal(msg->enclosed->message_id, "orig@example.com");
+    assert_null(msg->enclosed); /* parsed on first use */
+    const struct mail_envelope *e = mail_part_enclosed(msg);
+    assert_non_null(e);
+    assert_ptr_equal(mail_part_enclosed(msg), e);
+    assert_ptr_equal(msg->enclosed, e);
+    assert_string_equal(e->subject, "original");
+    assert_string_equal(e->from_name, "Renée");
+    assert_string_equal(e->message_id, "orig@example.com");
+    assert_null(mail_part_enclosed(r));
+    assert_null(mail_part_enclosed(r->children[0]));
     assert_int_equal(msg->nchildren, 1);
     const struct mail_part *inner = msg->children[0];
     assert_int_equal(inner->depth, 2);
