@@ -1,7 +1,8 @@
 /*
  * cmd-bounce.c - `nixie bounce [--json] PATH...`: run the DSN engine over
- * message files, Maildir folders (cur/ and new/) or plain directories of
- * messages, and print what each one says about deliveries.
+ * message files, mbox files (each message), Maildir folders (cur/ and new/)
+ * or plain directories of messages, and print what each one says about
+ * deliveries.
  *
  * Without --json: a readable table per message, every string passed through
  * utf8_sanitize() (no escape sequence from a message reaches the terminal).
@@ -27,6 +28,7 @@
 #include "mail/base/xalloc.h"
 
 #include "mail/dsn.h"
+#include "mail/mbox.h"
 #include "mail/message.h"
 
 #include "ui/cmd.h"
@@ -41,7 +43,7 @@ static void
 cmd_bounce_usage(FILE *fp)
 {
     fputs("usage: nixie bounce [--json] PATH...\n"
-          "  PATH: a message file, a Maildir folder or a directory of messages\n",
+          "  PATH: a message file, an mbox file, a Maildir folder or a directory of messages\n",
           fp);
 }
 
@@ -209,6 +211,42 @@ cmd_bounce_table(const char *file, const struct dsn_report *rep)
 /* ---- paths ---- */
 
 static void
+cmd_bounce_one(struct cmd_bounce *cb, const char *path, const char *label,
+               const struct mail_message *msg)
+{
+    struct dsn_report *rep = dsn_analyze(msg);
+    if (cb->json)
+        cmd_bounce_json(path, rep); /* the key stays the path: one object per recipient */
+    else
+        cmd_bounce_table(label, rep);
+    cb->messages++;
+    dsn_report_free(rep);
+}
+
+/* An mbox of several messages (a spool, a saved folder): each is analysed. */
+static bool
+cmd_bounce_mbox(struct cmd_bounce *cb, const char *path, const struct mail_message *file)
+{
+    size_t len;
+    const char *raw = mail_message_raw(file, &len);
+    struct mail_span *v;
+    size_t n = mail_mbox_split(raw, len, &v);
+    for (size_t i = 0; n > 1 && i < n; i++) {
+        struct nx_err err = {0};
+        char *label = xasprintf("%s (message %zu of %zu)", path, i + 1, n);
+        struct mail_message *msg = mail_message_parse(raw + v[i].off, v[i].len, &err);
+        if (msg != NULL)
+            cmd_bounce_one(cb, path, label, msg);
+        else
+            cmd_bounce_error(cb, label, &err);
+        mail_message_free(msg);
+        free(label);
+    }
+    free(v);
+    return n > 1;
+}
+
+static void
 cmd_bounce_file(struct cmd_bounce *cb, const char *path)
 {
     struct nx_err err = {0};
@@ -217,13 +255,8 @@ cmd_bounce_file(struct cmd_bounce *cb, const char *path)
         cmd_bounce_error(cb, path, &err);
         return;
     }
-    struct dsn_report *rep = dsn_analyze(msg);
-    if (cb->json)
-        cmd_bounce_json(path, rep);
-    else
-        cmd_bounce_table(path, rep);
-    cb->messages++;
-    dsn_report_free(rep);
+    if (!cmd_bounce_mbox(cb, path, msg))
+        cmd_bounce_one(cb, path, path, msg);
     mail_message_free(msg);
 }
 

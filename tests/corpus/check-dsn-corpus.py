@@ -17,8 +17,8 @@ Exit 77 (skipped) when the corpus is not there.
 import csv, json, os, subprocess, sys, tempfile
 
 # Recorded figures (counts over the labelled rows of the dev corpus).
-BASELINE = {'status_exact': 331, 'reason': 403, 'recipient_set_exact': 410,
-            'original_message_id': 328}
+BASELINE = {'status_exact': 332, 'reason': 404, 'recipient_set_exact': 411,
+            'original_message_id': 329}
 REQUIRED = {'status_exact': 0.97, 'reason': 0.90}
 
 

@@ -1,5 +1,6 @@
 /*
- * fuzz-dsn.c - libFuzzer target for the whole analysis path: message bytes ->
+ * fuzz-dsn.c - libFuzzer target for the whole analysis path: message bytes
+ * (and, as `nixie bounce` does, each message of an mbox) ->
  * mail_message_parse -> dsn_analyze -> dsn_report_free.
  *
  * Asserts the engine's invariants, not just "no crash": a report for every
@@ -16,6 +17,7 @@
 #include "mail/base/utf8.h"
 
 #include "mail/dsn.h"
+#include "mail/mbox.h"
 #include "mail/message.h"
 
 #define FUZZ_CHECK(c)                                                                              \
@@ -66,14 +68,12 @@ fuzz_recipient(const struct dsn_recipient *r)
     FUZZ_CHECK(r->reply_code == 0 || (r->reply_code >= 200 && r->reply_code < 600));
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-int
-LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+static void
+fuzz_analyze(const char *data, size_t size)
 {
-    struct mail_message *msg = mail_message_parse((const char *)data, size, NULL);
+    struct mail_message *msg = mail_message_parse(data, size, NULL);
     if (msg == NULL)
-        return 0;
+        return;
     struct dsn_report *rep = dsn_analyze(msg);
     FUZZ_CHECK(rep != NULL);
     FUZZ_CHECK(dsn_kind_name(rep->kind) != NULL);
@@ -99,5 +99,31 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)dsn_report_outcome(rep);
     dsn_report_free(rep);
     mail_message_free(msg);
+}
+
+/* As `nixie bounce` does with a file: an mbox is split first, and every
+ * span must lie inside the input, in order, without overlap. */
+static void
+fuzz_mbox(const char *data, size_t size)
+{
+    struct mail_span *v;
+    size_t n = mail_mbox_split(data, size, &v), end = 0;
+    for (size_t i = 0; i < n; i++) {
+        FUZZ_CHECK(v[i].off >= end && v[i].off <= size && v[i].len <= size - v[i].off);
+        end = v[i].off + v[i].len;
+    }
+    for (size_t i = 0; i < n && i < 4; i++) /* the spans' analysis, bounded per input */
+        fuzz_analyze(data + v[i].off, v[i].len);
+    free(v);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    fuzz_analyze((const char *)data, size);
+    if (mail_mbox_detect((const char *)data, size))
+        fuzz_mbox((const char *)data, size);
     return 0;
 }
