@@ -91,26 +91,44 @@ mail_hdr_split(const char *data, size_t len, size_t *header_len, size_t *body_of
     *body_off = len;
 }
 
-void
-mail_hdr_unfold(struct strbuf *out, const char *value, size_t len)
+size_t
+mail_hdr_unfold_to(char *dst, const char *value, size_t len)
 {
-    size_t start = out->len, i = 0;
+    /* RFC 5322 §2.2.3: unfolding removes the CRLF only; white space around
+     * the value is trimmed (line breaks there count as white space) */
+    size_t i = 0, n = 0;
     while (i < len && (value[i] == ' ' || value[i] == '\t' || value[i] == '\r' || value[i] == '\n'))
-        i++; /* leading white space */
-    while (i < len) {
-        /* RFC 5322 §2.2.3: unfolding removes the CRLF only; copy in spans */
+        i++;
+    while (len > i && (value[len - 1] == ' ' || value[len - 1] == '\t' || value[len - 1] == '\r' ||
+                       value[len - 1] == '\n'))
+        len--;
+    while (i < len) { /* copy in spans between line breaks */
         size_t j = i;
         while (j < len && value[j] != '\r' && value[j] != '\n')
             j++;
-        strbuf_add(out, value + i, j - i);
+        memcpy(dst + n, value + i, j - i);
+        n += j - i;
         while (j < len && (value[j] == '\r' || value[j] == '\n'))
             j++;
         i = j;
     }
-    while (out->len > start && (out->buf[out->len - 1] == ' ' || out->buf[out->len - 1] == '\t'))
-        out->len--;
-    if (out->buf != NULL)
-        out->buf[out->len] = '\0';
+    dst[n] = '\0';
+    return n;
+}
+
+void
+mail_hdr_unfold(struct strbuf *out, const char *value, size_t len)
+{
+    strbuf_grow(out, len);
+    out->len += mail_hdr_unfold_to(out->buf + out->len, value, len);
+}
+
+char *
+mail_hdr_unfold_arena(struct mail_arena *a, const char *value, size_t len)
+{
+    char *p = mail_arena_alloc(a, len + 1);
+    mail_hdr_unfold_to(p, value, len);
+    return p;
 }
 
 /* Field names: printable US-ASCII except colon (RFC 5322 §2.2). */
@@ -137,67 +155,78 @@ header_field_name(const char *line, size_t len, size_t *colon)
     return n;
 }
 
-struct header_fieldvec {
-    struct mail_field *v;
-    size_t n, cap;
-};
-
-static void
-header_fieldvec_push(struct header_fieldvec *fv, const char *name, size_t nlen, struct strbuf *val)
+/* The line starting at i ends at the first LF or CR; a block without any
+ * CR needs only the LF search (memchr, not a byte loop: this runs over
+ * every header line of every part). */
+static size_t
+header_line_end(const struct mail_hdr_iter *it, size_t i)
 {
-    if (fv->n == fv->cap) {
-        fv->cap = fv->cap ? fv->cap * 2 : 16;
-        fv->v = xreallocarray(fv->v, fv->cap, sizeof *fv->v);
-    }
-    struct strbuf unfolded = STRBUF_INIT;
-    mail_hdr_unfold(&unfolded, val->buf ? val->buf : "", val->len);
-    fv->v[fv->n].name = xstrndup(name, nlen);
-    fv->v[fv->n].value = strbuf_detach(&unfolded, NULL);
-    fv->n++;
-    strbuf_reset(val);
+    const char *s = it->data + i;
+    const char *nl = memchr(s, '\n', it->len - i);
+    size_t e = nl ? (size_t)(nl - s) : it->len - i;
+    const char *cr = it->cr ? memchr(s, '\r', e) : NULL;
+    return i + (cr ? (size_t)(cr - s) : e);
+}
+
+void
+mail_hdr_iter_init(struct mail_hdr_iter *it, const char *data, size_t len)
+{
+    it->data = data;
+    it->len = data != NULL ? len : 0;
+    it->pos = 0;
+    it->cr = it->len > 0 && memchr(data, '\r', len) != NULL;
 }
 
 /*
  * A small loop rather than libetpan's mailimf_optional_fields_parse: that
  * parser stops at the first line that is not a well-formed field, and DSN
  * groups written by real MTAs contain such lines (missing colons, bare CR,
- * no final newline).  Here a bad line is skipped and parsing goes on.
+ * no final newline).  Here a bad line (and its continuation lines) is
+ * skipped and parsing goes on; an empty line ends a field too.
  */
+bool
+mail_hdr_iter_next(struct mail_hdr_iter *it, struct mail_hdr_field *f)
+{
+    const char *d = it->data;
+    while (it->pos < it->len) {
+        size_t i = it->pos, e = header_line_end(it, i), colon = 0;
+        it->pos = e + header_eol_len(d + e, it->len - e);
+        size_t n = e > i ? header_field_name(d + i, e - i, &colon) : 0;
+        if (n == 0)
+            continue; /* empty, not a field, or a continuation of one */
+        size_t vend = e;
+        while (it->pos < it->len && (d[it->pos] == ' ' || d[it->pos] == '\t')) {
+            vend = header_line_end(it, it->pos); /* RFC 5322 §2.2.3 folding */
+            it->pos = vend + header_eol_len(d + vend, it->len - vend);
+        }
+        f->name = d + i;
+        f->nlen = n;
+        f->value = d + i + colon + 1;
+        f->vlen = vend - (i + colon + 1);
+        return true;
+    }
+    return false;
+}
+
 size_t
 mail_fields_parse(const char *data, size_t len, struct mail_field **out)
 {
-    struct header_fieldvec fv = {0};
-    struct strbuf val = STRBUF_INIT;
-    const char *name = NULL;
-    size_t nlen = 0, i = 0;
+    struct mail_hdr_iter it;
+    struct mail_hdr_field f;
+    struct mail_field *v = NULL;
+    size_t n = 0, cap = 0;
 
-    *out = NULL;
-    if (data == NULL)
-        return 0;
-    while (i < len) {
-        size_t e = header_find_eol(data, len, i), colon;
-        const char *line = data + i;
-        size_t llen = e - i;
-        if (llen > 0 && (line[0] == ' ' || line[0] == '\t')) {
-            if (name != NULL) /* continuation of the current field */
-                strbuf_add(&val, line, llen);
-        } else {
-            if (name != NULL)
-                header_fieldvec_push(&fv, name, nlen, &val);
-            name = NULL;
-            size_t n = llen > 0 ? header_field_name(line, llen, &colon) : 0;
-            if (n > 0) {
-                name = line, nlen = n;
-                strbuf_add(&val, line + colon + 1, llen - colon - 1);
-            }
-        }
-        i = e + header_eol_len(data + e, len - e);
+    mail_hdr_iter_init(&it, data, len);
+    while (mail_hdr_iter_next(&it, &f)) {
+        if (n == cap)
+            v = xreallocarray(v, cap = cap ? cap * 2 : 16, sizeof *v);
+        v[n].name = xstrndup(f.name, f.nlen);
+        v[n].value = xmalloc(f.vlen + 1);
+        mail_hdr_unfold_to(v[n].value, f.value, f.vlen);
+        n++;
     }
-    if (name != NULL)
-        header_fieldvec_push(&fv, name, nlen, &val);
-    strbuf_free(&val);
-    *out = fv.v;
-    return fv.n;
+    *out = v;
+    return n;
 }
 
 void

@@ -45,7 +45,7 @@ struct mail_message {
 
     /* lazily built (the message is logically const to callers) */
     struct mail_arena arena;
-    struct mail_header *headers;
+    struct mail_header *headers; /* owned array; strings in the arena */
     size_t nheaders;
     bool headers_done;
     struct mail_part *root;
@@ -78,6 +78,29 @@ void mail_hdr_split(const char *data, size_t len, size_t *header_len, size_t *bo
 /* Remove line breaks that fold a header value (RFC 5322 §2.2.3) and trim
  * surrounding white space; appends to out. */
 void mail_hdr_unfold(struct strbuf *out, const char *value, size_t len);
+/* The same into dst, which has room for len + 1 bytes; NUL-terminates and
+ * returns the length. */
+size_t mail_hdr_unfold_to(char *dst, const char *value, size_t len);
+/* The same as a new string in the arena. */
+char *mail_hdr_unfold_arena(struct mail_arena *a, const char *value, size_t len);
+
+/* The fields of a header block one at a time, without copying: what
+ * mail_fields_parse() returns, as spans of the block.  value/vlen is the raw
+ * value after the colon, folded lines and their line breaks included
+ * (mail_hdr_unfold*() makes it the field's value). */
+struct mail_hdr_field {
+    const char *name;
+    size_t nlen;
+    const char *value;
+    size_t vlen;
+};
+struct mail_hdr_iter {
+    const char *data;
+    size_t len, pos;
+    bool cr; /* the block holds a CR: lines may end in a bare CR */
+};
+void mail_hdr_iter_init(struct mail_hdr_iter *it, const char *data, size_t len);
+bool mail_hdr_iter_next(struct mail_hdr_iter *it, struct mail_hdr_field *f);
 
 /* Append s[0..len) converted from `charset` to valid UTF-8.  NULL, unknown
  * and us-ascii charsets: UTF-8 if the bytes are valid UTF-8, else

@@ -219,6 +219,7 @@ mail_message_free(struct mail_message *msg)
     for (size_t i = 0; i < msg->nenclosed; i++)
         mail_envelope_free(msg->enclosed[i]);
     free(msg->enclosed);
+    free(msg->headers);
     mail_arena_free(&msg->arena);
     mail_envelope_free(msg->env);
     if (msg->text != msg->raw)
@@ -263,19 +264,26 @@ mail_message_raw(const struct mail_message *msg, size_t *len)
     return msg->raw;
 }
 
+/* Names and unfolded values go straight into the arena: the DSN engine
+ * asks for a few top-level fields of every message. */
 static void
 message_build_headers(struct mail_message *msg)
 {
-    struct mail_field *f;
-    size_t n = mail_fields_parse(msg->text, msg->header_len, &f);
-    msg->headers = mail_arena_calloc(&msg->arena, n ? n : 1, sizeof *msg->headers);
-    for (size_t i = 0; i < n; i++) {
-        msg->headers[i].name = mail_arena_strdup(&msg->arena, f[i].name);
-        msg->headers[i].value = mail_arena_strdup(&msg->arena, f[i].value);
+    struct mail_hdr_iter it;
+    struct mail_hdr_field f;
+    size_t cap = 0;
+    mail_hdr_iter_init(&it, msg->text, msg->header_len);
+    while (mail_hdr_iter_next(&it, &f)) {
+        if (msg->nheaders == cap)
+            msg->headers =
+                xreallocarray(msg->headers, cap = cap ? cap * 2 : 32, sizeof *msg->headers);
+        msg->headers[msg->nheaders].name = mail_arena_strndup(&msg->arena, f.name, f.nlen);
+        msg->headers[msg->nheaders].value = mail_hdr_unfold_arena(&msg->arena, f.value, f.vlen);
+        msg->nheaders++;
     }
-    msg->nheaders = n;
+    if (msg->headers == NULL) /* callers get an empty array, not NULL */
+        msg->headers = xcalloc(1, sizeof *msg->headers);
     msg->headers_done = true;
-    mail_fields_free(f, n);
 }
 
 size_t

@@ -299,6 +299,94 @@ mime_take_disposition(struct mail_arena *a, struct mail_part *part, struct mime_
     }
 }
 
+/* ---- the fields ---- */
+
+enum mime_field_kind {
+    MIME_FIELD_OTHER,
+    MIME_FIELD_TYPE,
+    MIME_FIELD_ENCODING,
+    MIME_FIELD_DISPOSITION,
+    MIME_FIELD_DESCRIPTION,
+    MIME_FIELD_ID,
+};
+
+/* The fields read here (RFC 2045 §5-8, RFC 2183 §2), by exact name. */
+static enum mime_field_kind
+mime_field_kind(const char *name, size_t n)
+{
+    static const struct {
+        const char *s;
+        size_t n;
+        enum mime_field_kind kind;
+    } names[] = {
+        {"content-type", 12, MIME_FIELD_TYPE},
+        {"content-transfer-encoding", 25, MIME_FIELD_ENCODING},
+        {"content-disposition", 19, MIME_FIELD_DISPOSITION},
+        {"content-description", 19, MIME_FIELD_DESCRIPTION},
+        {"content-id", 10, MIME_FIELD_ID},
+    };
+    if (n < 10 || strncasecmp(name, "content-", 8) != 0)
+        return MIME_FIELD_OTHER; /* most fields: Received, DKIM-Signature, ... */
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (names[i].n == n && strncasecmp(name, names[i].s, n) == 0)
+            return names[i].kind;
+    return MIME_FIELD_OTHER;
+}
+
+/*
+ * libetpan's mailmime_field_parse runs a Content-Type value through
+ * mailmime_encoded_phrase_parse before parsing it (mailers put RFC 2047
+ * words in name="..."), at the cost of an iconv_open per word.  A value
+ * with neither "=?" nor 8-bit bytes comes out of that unchanged except
+ * that each run of blanks becomes one space and leading blanks go: do just
+ * that here.  Returns a malloc'd string, or NULL to use the value as it is.
+ */
+static char *
+mime_phrase(const char *value, size_t len)
+{
+    bool plain = memmem(value, len, "=?", 2) == NULL, blanks = false;
+    for (size_t i = 0; i < len && plain; i++) {
+        plain = (unsigned char)value[i] < 0x80;
+        blanks |= value[i] == '\t' || (value[i] == ' ' && (i == 0 || value[i - 1] == ' '));
+    }
+    if (!plain) {
+        size_t idx = 0;
+        char *out = NULL;
+        if (mailmime_encoded_phrase_parse("us-ascii", value, len, &idx, "utf-8", &out) !=
+            MAILIMF_NO_ERROR)
+            return NULL; /* libetpan then parses the value itself */
+        return out;
+    }
+    if (!blanks)
+        return NULL;
+    char *out = xmalloc(len + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        bool blank = value[i] == ' ' || value[i] == '\t';
+        if (!blank)
+            out[n++] = value[i];
+        else if (n > 0 && out[n - 1] != ' ')
+            out[n++] = ' ';
+        else if (i == len - 1 && n == 0)
+            out[n++] = ' '; /* blanks only: one space, as libetpan */
+    }
+    out[n] = '\0';
+    return out;
+}
+
+/* mailmime_field_parse for Content-Type, without its costly detour when
+ * there is nothing to decode (mime_phrase). */
+static int
+mime_content_parse(const char *value, struct mailmime_content **ct)
+{
+    char *phrase = mime_phrase(value, strlen(value));
+    const char *s = phrase ? phrase : value;
+    size_t idx = 0;
+    int r = mailmime_content_parse(s, strlen(s), &idx, ct);
+    free(phrase);
+    return r;
+}
+
 struct mime_state {
     struct mail_arena *a;
     struct mail_part *part;
@@ -307,39 +395,88 @@ struct mime_state {
 };
 
 static void
-mime_take_field(struct mime_state *st, const struct mail_field *f)
+mime_take_type(struct mime_state *st, const char *value)
 {
-    struct mail_part *part = st->part;
-    struct mailimf_optional_field of = {.fld_name = f->name, .fld_value = f->value};
-    struct mailmime_field *mf = NULL;
-    bool is_type = strcasecmp(f->name, "Content-Type") == 0;
-    if (is_type && st->seen_type)
-        return; /* the first Content-Type counts */
-    if (mailmime_field_parse(&of, &mf) != MAILIMF_NO_ERROR) {
-        if (is_type)
-            mime_content_lenient(st->a, part, &st->ct, f->value);
-        st->seen_type |= is_type;
+    struct mailmime_content *ct = NULL;
+    if (mime_content_parse(value, &ct) == MAILIMF_NO_ERROR) {
+        mime_take_content(st->a, st->part, &st->ct, ct);
+        mailmime_content_free(ct);
+    } else {
+        mime_content_lenient(st->a, st->part, &st->ct, value);
+    }
+    st->seen_type = true;
+}
+
+static void
+mime_take_encoding(struct mime_state *st, const char *value)
+{
+    struct mailmime_mechanism *m = NULL;
+    size_t idx = 0;
+    if (mailmime_encoding_parse(value, strlen(value), &idx, &m) != MAILIMF_NO_ERROR)
         return;
+    st->part->encoding = mime_encoding(m);
+    st->seen_enc = true;
+    mailmime_encoding_free(m);
+}
+
+static void
+mime_take_disposition_field(struct mime_state *st, const char *value)
+{
+    struct mailmime_disposition *d = NULL;
+    size_t idx = 0;
+    if (mailmime_disposition_parse(value, strlen(value), &idx, &d) != MAILIMF_NO_ERROR)
+        return;
+    mime_take_disposition(st->a, st->part, &st->dsp, d);
+    st->seen_disp = true;
+    mailmime_disposition_free(d);
+}
+
+static void
+mime_take_id(struct mime_state *st, const char *value)
+{
+    char *id = NULL;
+    size_t idx = 0;
+    if (mailmime_id_parse(value, strlen(value), &idx, &id) != MAILIMF_NO_ERROR)
+        return;
+    if (id != NULL)
+        st->part->content_id = mail_arena_strdup(st->a, id);
+    st->seen_id = id != NULL;
+    mailmime_id_free(id);
+}
+
+/* The first well-formed field of each kind counts, except Content-Type,
+ * where the first one counts even if broken (mime_content_lenient). */
+static void
+mime_take_field(struct mime_state *st, enum mime_field_kind kind, const char *value)
+{
+    switch (kind) {
+    case MIME_FIELD_TYPE:
+        if (!st->seen_type)
+            mime_take_type(st, value);
+        break;
+    case MIME_FIELD_ENCODING:
+        if (!st->seen_enc)
+            mime_take_encoding(st, value);
+        break;
+    case MIME_FIELD_DISPOSITION:
+        if (!st->seen_disp)
+            mime_take_disposition_field(st, value);
+        break;
+    case MIME_FIELD_DESCRIPTION:
+        if (!st->seen_desc && value[0] != '\0') { /* libetpan wants 1*text */
+            char *d = mail_header_decode(value, strlen(value));
+            st->part->description = mail_arena_strdup(st->a, d);
+            free(d);
+            st->seen_desc = true;
+        }
+        break;
+    case MIME_FIELD_ID:
+        if (!st->seen_id)
+            mime_take_id(st, value);
+        break;
+    case MIME_FIELD_OTHER:
+        break;
     }
-    if (mf->fld_type == MAILMIME_FIELD_TYPE && !st->seen_type) {
-        mime_take_content(st->a, part, &st->ct, mf->fld_data.fld_content);
-        st->seen_type = true;
-    } else if (mf->fld_type == MAILMIME_FIELD_TRANSFER_ENCODING && !st->seen_enc) {
-        part->encoding = mime_encoding(mf->fld_data.fld_encoding);
-        st->seen_enc = true;
-    } else if (mf->fld_type == MAILMIME_FIELD_DISPOSITION && !st->seen_disp) {
-        mime_take_disposition(st->a, part, &st->dsp, mf->fld_data.fld_disposition);
-        st->seen_disp = true;
-    } else if (mf->fld_type == MAILMIME_FIELD_DESCRIPTION && !st->seen_desc) {
-        char *d = mail_header_decode(f->value, strlen(f->value));
-        part->description = mail_arena_strdup(st->a, d);
-        free(d);
-        st->seen_desc = true;
-    } else if (mf->fld_type == MAILMIME_FIELD_ID && !st->seen_id && mf->fld_data.fld_id) {
-        part->content_id = mail_arena_strdup(st->a, mf->fld_data.fld_id);
-        st->seen_id = true;
-    }
-    mailmime_field_free(mf);
 }
 
 static const char *
@@ -356,18 +493,22 @@ mail_mime_part_fields(struct mail_arena *a, struct mail_part *part, const char *
                       const char *dsubtype)
 {
     struct mime_state *st = xcalloc(1, sizeof *st); /* ~2 KB: keep it off the stack */
-    struct mail_field *f;
-    size_t n = mail_fields_parse(part->header, part->header_len, &f);
+    struct mail_hdr_iter it;
+    struct mail_hdr_field f;
 
     st->a = a;
     st->part = part;
     part->type = dtype;
     part->subtype = dsubtype;
     part->encoding = MAIL_ENC_7BIT;
-    for (size_t i = 0; i < n; i++)
-        if (strncasecmp(f[i].name, "Content-", 8) == 0)
-            mime_take_field(st, &f[i]);
-    mail_fields_free(f, n);
+    /* only the Content-* fields are unfolded and parsed: an enclosed
+     * message's header is mostly Received and DKIM-Signature lines */
+    mail_hdr_iter_init(&it, part->header, part->header_len);
+    while (mail_hdr_iter_next(&it, &f)) {
+        enum mime_field_kind kind = mime_field_kind(f.name, f.nlen);
+        if (kind != MIME_FIELD_OTHER)
+            mime_take_field(st, kind, mail_hdr_unfold_arena(a, f.value, f.vlen));
+    }
 
     struct mail_param *params = mail_arena_calloc(a, st->ct.n + 1, sizeof *params);
     part->nparams = mime_resolve_params(a, &st->ct, params);

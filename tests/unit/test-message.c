@@ -522,6 +522,93 @@ test_mime_line_ends(void **state)
     }
 }
 
+/* Content-* fields folded, repeated, misspelt or empty: only exact names
+ * count, the first well-formed one of each wins (the first Content-Type
+ * even when broken), and values are unfolded before libetpan sees them. */
+static void
+test_mime_fields_folded_odd(void **state)
+{
+    static const char raw[] =
+        "From: a@example.org\r\nContent-Type: multipart/mixed;\r\n\tboundary=\"f\"\r\n\r\n"
+        "--f\r\n"
+        "Received: from x by y;\r\n  Mon, 1 Jan 2024 00:00:00 +0000\r\n"
+        "content-TYPE:\r\n text/plain;\r\n\tcharset=\"ISO-8859-1\";\r\n  name=\"a  b.txt\"\r\n"
+        "Content-Type: text/html\r\n"
+        "Content-Typo: image/png\r\n"
+        "Content-Transfer-Encoding:  Quoted-Printable \r\n"
+        "Content-Transfer-Encoding: base64\r\n"
+        "Content-Description:\r\n"
+        "Content-Description: second =?utf-8?q?caf=C3=A9?=\r\n"
+        "Content-ID: <id@example.org>\r\n"
+        "\r\ncaf=E9\r\n"
+        "--f\r\n"
+        "Content-Type  : application/pdf; name=\"=?utf-8?q?caf=C3=A9?=.pdf\"\r\n"
+        "Content-Disposition: attachment;\r\n filename=\"r\xC3\xA9sum\xC3\xA9.pdf\"\r\n"
+        "\r\n%PDF\r\n"
+        "--f\r\n"
+        "Content-Type: text/plain; charset=utf-8;\r\n" /* trailing ";": retried leniently */
+        "Content-Type: text/html\r\n"
+        "Content-Disposition: inline\r\n\r\nx\r\n"
+        "--f\r\n"
+        "Content-Type: text/plain;\r charset=koi8-r\r\n" /* a bare CR folds too */
+        "\r\n\xF0\r\n"
+        "--f--\r\n";
+    struct mail_message *m = mail_message_parse(raw, sizeof raw - 1, NULL);
+    const struct mail_part *r = mail_message_root(m);
+    assert_string_equal(r->subtype, "mixed");
+    assert_int_equal(r->nchildren, 4);
+
+    const struct mail_part *p = r->children[0];
+    assert_string_equal(p->type, "text");
+    assert_string_equal(p->subtype, "plain");
+    assert_string_equal(p->charset, "iso-8859-1");
+    assert_string_equal(p->filename, "a b.txt"); /* libetpan joins blank runs */
+    assert_int_equal(p->encoding, MAIL_ENC_QP);
+    assert_string_equal(p->description, "second café");
+    assert_string_equal(p->content_id, "id@example.org");
+    assert_text(p, "café");
+
+    p = r->children[1];
+    assert_string_equal(p->subtype, "pdf");
+    assert_string_equal(mail_part_param(p, "name"), "café.pdf");
+    assert_int_equal(p->disposition, MAIL_DISP_ATTACHMENT);
+    assert_string_equal(p->filename, "résumé.pdf");
+
+    p = r->children[2];
+    assert_string_equal(p->subtype, "plain");
+    assert_string_equal(p->charset, "utf-8");
+    assert_int_equal(p->disposition, MAIL_DISP_INLINE);
+
+    p = r->children[3];
+    assert_string_equal(p->charset, "koi8-r");
+    assert_text(p, "П");
+    mail_message_free(m);
+}
+
+/* The top-level field list: unfolded values in order, an empty array (not
+ * NULL) for a message without fields. */
+static void
+test_message_headers(void **state)
+{
+    static const char raw[] = "Subject: one\r\n two\r\nX-Empty:\r\nsubject: again\r\n\r\nbody";
+    struct mail_message *m = mail_message_parse(raw, sizeof raw - 1, NULL);
+    const struct mail_header *h;
+    assert_int_equal(mail_message_headers(m, &h), 3);
+    assert_string_equal(h[0].name, "Subject");
+    assert_string_equal(h[0].value, "one two");
+    assert_string_equal(h[1].value, "");
+    assert_string_equal(mail_message_header(m, "SUBJECT"), "one two");
+    assert_null(mail_message_header(m, "From"));
+    mail_message_free(m);
+
+    m = mail_message_parse("\nbody only", 10, NULL);
+    assert_int_equal(mail_message_headers(m, &h), 0);
+    assert_non_null(h);
+    assert_null(mail_message_header(m, "Subject"));
+    assert_text(mail_message_root(m), "body only");
+    mail_message_free(m);
+}
+
 /* ---- decoding and charsets ---- */
 
 static struct mail_message *
@@ -669,6 +756,8 @@ main(void)
         cmocka_unit_test(test_mime_part_limit),
         cmocka_unit_test(test_mime_nul_bytes),
         cmocka_unit_test(test_mime_line_ends),
+        cmocka_unit_test(test_mime_fields_folded_odd),
+        cmocka_unit_test(test_message_headers),
         cmocka_unit_test(test_decode_table),
         cmocka_unit_test(test_fields_tolerant),
         cmocka_unit_test(test_format_date),
