@@ -17,6 +17,7 @@
 
 #include "mail/base/strbuf.h"
 
+#include "mail/dsn-phrases.h"
 #include "mail/dsn.h"
 
 struct mail_message;
@@ -45,11 +46,12 @@ struct dsn_ctx {
 
     void *reader; /* dsn-text-rcpt.c's reader over the notice, built once, owned */
 
-    char *notice;                    /* the human-readable notice, UTF-8, NUL-terminated, owned */
-    char *notice_lc;                 /* the same, ASCII-lowercased (same length), owned */
-    struct dsn_trigrams *notice_tri; /* of notice_lc[0..notice_end), owned, or NULL */
+    char *notice; /* the human-readable notice, UTF-8, NUL-terminated, owned */
     size_t notice_len;
     size_t notice_end; /* where the quoted original starts inside notice, else notice_len */
+    /* the first row of each NOTICE-group list in notice[0..notice_end), once scanned */
+    const struct dsn_phrase *notice_rows[DSN_LIST_COUNT];
+    bool notice_scanned;
 };
 
 /* ---- dsn-util.c: bounded scanners over (s, len); none reads past len ---- */
@@ -99,15 +101,6 @@ bool dsn_addr_valid(const char *a);
 /* Address-ish comparison: case-insensitive, brackets ignored. */
 bool dsn_addr_eq(const char *a, const char *b);
 
-/* The hashed three-byte sequences of a text: a phrase whose first three
- * bytes are not in the set cannot occur in it, so most phrase searches are
- * skipped without touching the text.  8 KiB; build once per text. */
-struct dsn_trigrams {
-    uint64_t bits[1024];
-};
-void dsn_trigrams_build(struct dsn_trigrams *t, const char *s, size_t len);
-bool dsn_trigrams_may_have(const struct dsn_trigrams *t, const char *phrase);
-
 /* Split a logical line: returns the end of the line starting at pos (the
  * index of '\n', '\r' or len) and in *next the start of the next line. */
 size_t dsn_line_end(const char *s, size_t len, size_t pos, size_t *next);
@@ -142,15 +135,30 @@ bool dsn_json_parse(struct dsn_ctx *ctx);
 /* Text of an HTML notice (tags dropped, blocks as lines); owned. */
 char *dsn_html_to_text(const char *s, size_t len, size_t *out_len);
 
+/* ---- dsn-match.c: the lists of dsn-phrases.def found in a text ---- */
+/* Called for each phrase of the group found in the text, in order of
+ * position; returning false stops the scan. */
+typedef bool (*dsn_match_fn)(void *arg, const struct dsn_phrase *phrase, size_t at);
+/* One pass over s[0..len) for every phrase of `group` (ASCII case ignored). */
+void dsn_match_scan(enum dsn_group group, const char *s, size_t len, dsn_match_fn fn, void *arg);
+/* Does a phrase of `list` occur in s[0..len)? */
+bool dsn_match_any(enum dsn_list list, const char *s, size_t len);
+/* Where the earliest phrase of `list` starts, or SIZE_MAX. */
+size_t dsn_match_earliest(enum dsn_list list, const char *s, size_t len);
+/* The first row of `list` (in table order) that occurs, or NULL. */
+const struct dsn_phrase *dsn_match_first(enum dsn_list list, const char *s, size_t len);
+/* The phrase of `list` that starts last (the first row on a tie), or NULL. */
+const struct dsn_phrase *dsn_match_last(enum dsn_list list, const char *s, size_t len);
+/* In one pass, the first row of every list of `group` (NULL where none). */
+void dsn_match_rows(enum dsn_group group, const char *s, size_t len,
+                    const struct dsn_phrase *rows[DSN_LIST_COUNT]);
+
 /* ---- dsn-text.c ---- */
-/* Any of the lowercase phrases in lc[0..len)?  tri (may be NULL) is the
- * trigram set of a text containing lc[0..len). */
-bool dsn_phrase_any(const char *lc, size_t len, const char *const *phrases, size_t n,
-                    const struct dsn_trigrams *tri);
 /* Lowercased (ASCII) copy, NUL-terminated, owned. */
 char *dsn_lower_dup(const char *s, size_t len);
-/* Bounce wording (the body phrase table) in lc[0..len)? */
-bool dsn_text_bounce_wording(const char *lc, size_t len, const struct dsn_trigrams *tri);
+/* The first row of each NOTICE-group list in the notice before the quoted
+ * original (scanned once per analysis). */
+const struct dsn_phrase *const *dsn_notice_rows(struct dsn_ctx *ctx);
 /* A remote host name in a diagnostic ("host mx.example.org said"); owned. */
 char *dsn_remote_host(const char *diag);
 /* Does the message look like a free-text bounce?  Returns the style name
@@ -158,11 +166,8 @@ char *dsn_remote_host(const char *diag);
 const char *dsn_text_detect(struct dsn_ctx *ctx);
 /* Extract recipients and diagnostics from the notice text; returns count. */
 size_t dsn_text_parse(struct dsn_ctx *ctx, const char *style);
-/* Where the quoted original starts in text (or len); the _lc variant takes
- * the text already lowercased. */
+/* Where the quoted original starts in text (or len). */
 size_t dsn_text_original_start(const char *text, size_t len);
-size_t dsn_text_original_start_lc(const char *text, const char *lc, size_t len,
-                                  const struct dsn_trigrams *tri);
 /* Fill diagnostics of report recipients that have none from the notice. */
 void dsn_text_enrich(struct dsn_ctx *ctx);
 /* dsn-text-rcpt.c: the generic reader over text[0..len) (the notice). */
@@ -183,11 +188,11 @@ bool dsn_autoreply_detect(struct dsn_ctx *ctx);
 /* Decide status (if missing), reply code, reason and hard/soft for r. */
 void dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind);
 /* A text prepared for phrase matching (dsn-reason-table.c): lowercased,
- * multi-line replies unfolded, with its two-byte prefixes indexed. */
+ * multi-line replies unfolded, and the first SPECIFIC and GENERAL rows in it. */
 struct dsn_words {
     char *lc; /* owned */
     size_t len;
-    struct dsn_trigrams tri;
+    const struct dsn_phrase *specific, *general;
 };
 void dsn_words_init(struct dsn_words *w, const char *text, size_t len);
 void dsn_words_free(struct dsn_words *w);
@@ -196,10 +201,8 @@ void dsn_words_free(struct dsn_words *w);
 enum dsn_reason dsn_words_reason(const struct dsn_words *w, bool specific);
 /* Both tables, specific first. */
 enum dsn_reason dsn_reason_from_text(const char *text, size_t len);
-/* The SMTP stage a text says failed ("CONN", "HELO", "MAIL", "RCPT", "DATA");
- * the _lc variant takes the text already lowercased. */
+/* The SMTP stage a text says failed ("CONN", "HELO", "MAIL", "RCPT", "DATA"). */
 bool dsn_smtp_command(const char *text, size_t len, char out[8]);
-bool dsn_smtp_command_lc(const char *lc, size_t len, char out[8]);
 
 /* ---- dsn-original.c ---- */
 void dsn_original_extract(struct dsn_ctx *ctx);

@@ -297,64 +297,6 @@ dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind)
 
 /* ---- the failed SMTP stage ---- */
 
-static const struct {
-    const char *cue; /* lowercase */
-    const char *command;
-} dsn_command_cues[] = {
-    {"in reply to end of data command", "DATA"},
-    {"in reply to data command", "DATA"},
-    {"after end of data", "DATA"},
-    {"after data", "DATA"},
-    {"our final data", "DATA"},
-    {">>> data", "DATA"},
-    {"in reply to rcpt to command", "RCPT"},
-    {"after rcpt to", "RCPT"},
-    {"our rcpt to", "RCPT"},
-    {"does not like recipient", "RCPT"},
-    {"rcpt to:", "RCPT"},
-    {">>> rcpt to", "RCPT"},
-    {"[rcpt_to]", "RCPT"},
-    {"in reply to mail from command", "MAIL"},
-    {"after mail from", "MAIL"},
-    {"our mail from", "MAIL"},
-    {">>> mail from", "MAIL"},
-    {"[mail_from]", "MAIL"},
-    {"sender was rejected", "MAIL"},
-    {"in reply to helo command", "HELO"},
-    {"in reply to ehlo command", "HELO"},
-    {"after helo", "HELO"},
-    {"after ehlo", "HELO"},
-    {"my name was rejected", "HELO"},
-    {">>> ehlo", "HELO"},
-    {">>> helo", "HELO"},
-    {"after initial connection", "CONN"},
-    {"greeting wait", "CONN"},
-};
-
-bool
-dsn_smtp_command_lc(const char *lc, size_t len, char out[8])
-{
-    if (!lc || len == 0)
-        return false;
-    /* the last stage named is the one that failed (">>> MAIL ... >>> DATA") */
-    const char *best = NULL, *bestpos = NULL;
-    for (size_t i = 0; i < sizeof dsn_command_cues / sizeof dsn_command_cues[0]; i++) {
-        size_t cl = strlen(dsn_command_cues[i].cue);
-        const char *p = NULL;
-        for (const char *q = lc;
-             (q = memmem(q, len - (size_t)(q - lc), dsn_command_cues[i].cue, cl)); q++)
-            p = q;
-        if (p && (!bestpos || p > bestpos)) {
-            bestpos = p;
-            best = dsn_command_cues[i].command;
-        }
-    }
-    if (!best)
-        return false;
-    snprintf(out, 8, "%s", best);
-    return true;
-}
-
 bool
 dsn_smtp_command(const char *text, size_t len, char out[8])
 {
@@ -362,8 +304,10 @@ dsn_smtp_command(const char *text, size_t len, char out[8])
         return false;
     if (len > DSN_MAX_SCAN)
         len = DSN_MAX_SCAN;
-    char *lc = dsn_lower_dup(text, len);
-    bool found = dsn_smtp_command_lc(lc, len, out);
-    free(lc);
-    return found;
+    /* the last stage named is the one that failed (">>> MAIL ... >>> DATA") */
+    const struct dsn_phrase *cue = dsn_match_last(DSN_LIST_CUE, text, len);
+    if (!cue)
+        return false;
+    snprintf(out, 8, "%s", cue->tag);
+    return true;
 }

@@ -18,45 +18,14 @@
 #include "mail/dsn-private.h"
 #include "mail/message.h"
 
-/* Words that make a notice a delay warning rather than a failure. */
-static const char *const dsn_delay_phrases[] = {
-    "has not yet been delivered",
-    "not yet been delivered",
-    "delivery attempts will continue",
-    "will continue to try",
-    "will keep trying",
-    "will retry",
-    "still trying",
-    "no action is required",
-    "is delayed",
-    "has been delayed",
-    "delivery delayed",
-    "will be retried",
-};
-static const char *const dsn_final_phrases[] = {
-    "permanent",
-    "given up",
-    "giving up",
-    "not going to try again",
-    "could not be delivered",
-    "failed",
-    "returning message to sender",
-    "has been returned",
-    "undeliverable",
-};
-
+/* Delay wording (DELAY) and none that says the failure is final (FINAL). */
 static bool
-dsn_notice_delayed(const struct dsn_ctx *ctx)
+dsn_notice_delayed(struct dsn_ctx *ctx)
 {
     const char *subject = mail_message_header(ctx->msg, "Subject");
-    size_t ln = ctx->notice ? ctx->notice_end : 0;
-    const char *lc = ctx->notice ? ctx->notice_lc : "";
-    bool delay =
-        dsn_phrase_any(lc, ln, dsn_delay_phrases,
-                       sizeof dsn_delay_phrases / sizeof dsn_delay_phrases[0], ctx->notice_tri);
-    bool final =
-        dsn_phrase_any(lc, ln, dsn_final_phrases,
-                       sizeof dsn_final_phrases / sizeof dsn_final_phrases[0], ctx->notice_tri);
+    const struct dsn_phrase *const *rows = dsn_notice_rows(ctx);
+    bool delay = rows[DSN_LIST_DELAY] != NULL;
+    bool final = rows[DSN_LIST_FINAL] != NULL;
     if (subject && (dsn_memcasemem(subject, strlen(subject), "delayed") ||
                     dsn_memcasemem(subject, strlen(subject), "warning")))
         delay = true;
@@ -148,7 +117,7 @@ dsn_text_parse(struct dsn_ctx *ctx, const char *style)
         !dsn_smtp_command(rep->rcpts[0].diagnostic,
                           rep->rcpts[0].diagnostic ? strlen(rep->rcpts[0].diagnostic) : 0,
                           rep->rcpts[0].smtp_command))
-        dsn_smtp_command_lc(ctx->notice_lc, ctx->notice_end, rep->rcpts[0].smtp_command);
+        dsn_smtp_command(ctx->notice, ctx->notice_end, rep->rcpts[0].smtp_command);
     return rep->nrcpts;
 }
 
@@ -177,7 +146,7 @@ dsn_text_summary(struct dsn_ctx *ctx, struct strbuf *sb)
         }
         if (end <= start)
             continue;
-        bool hit = dsn_text_bounce_wording(ctx->notice_lc + start, end - start, ctx->notice_tri);
+        bool hit = dsn_match_any(DSN_LIST_BODY, t + start, end - start);
         if (hit) {
             size_t n = end - start < 1024 ? end - start : 1024;
             char *para = dsn_strclean(t + start, n, 1024, true);

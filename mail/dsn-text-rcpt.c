@@ -143,26 +143,18 @@ dsn_header_line(const char *l, size_t len)
     return false;
 }
 
-/* Recipient wording before an address on its line. */
+/* Recipient wording (RCPTWORD) before an address on its line. */
 static bool
 dsn_rcpt_words(const char *pre, size_t len)
 {
-    static const char *const words[] = {
-        "recipient", "rcpt",    "to:",     " to ",      "deliver",  "address",      "user",
-        "mailbox",   "account", "for <",   "addressee", "destinat", "failed",       "mail to",
-        "mailto:",   "to <",    "unknown", "invalid",   "rejected", "mailing list",
-    };
-    for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
-        if (dsn_memcasemem(pre, len, words[i]))
-            return true;
-    return false;
+    return dsn_match_any(DSN_LIST_RCPTWORD, pre, len);
 }
 
+/* "Message-ID: <a@b>", a link: not an address (MSGID). */
 static bool
 dsn_msgid_context(const char *pre, size_t len)
 {
-    return dsn_memcasemem(pre, len, "message-id") || dsn_memcasemem(pre, len, "message id") ||
-           dsn_memcasemem(pre, len, "msgid") || dsn_memcasemem(pre, len, "://");
+    return dsn_match_any(DSN_LIST_MSGID, pre, len);
 }
 
 /* Skip what may precede a recipient at the start of a line: white space,

@@ -558,30 +558,3 @@ dsn_addr_valid(const char *a)
     size_t alen, len = a ? strlen(a) : 0;
     return len > 0 && dsn_addr_next(a, len, 0, &alen) == 0 && alen == len;
 }
-
-static unsigned
-dsn_tri_hash(unsigned char a, unsigned char b, unsigned char c)
-{
-    return ((unsigned)a * 0x9E37u ^ (unsigned)b * 0x85EBu ^ (unsigned)c * 0xC2B3u) & 0xFFFFu;
-}
-
-void
-dsn_trigrams_build(struct dsn_trigrams *t, const char *s, size_t len)
-{
-    memset(t->bits, 0, sizeof t->bits);
-    for (size_t i = 0; i + 2 < len; i++) {
-        unsigned h =
-            dsn_tri_hash((unsigned char)s[i], (unsigned char)s[i + 1], (unsigned char)s[i + 2]);
-        t->bits[h >> 6] |= UINT64_C(1) << (h & 63);
-    }
-}
-
-bool
-dsn_trigrams_may_have(const struct dsn_trigrams *t, const char *phrase)
-{
-    if (!t || !phrase[0] || !phrase[1] || !phrase[2] || phrase[1] == '*' || phrase[2] == '*')
-        return true;
-    unsigned h =
-        dsn_tri_hash((unsigned char)phrase[0], (unsigned char)phrase[1], (unsigned char)phrase[2]);
-    return (t->bits[h >> 6] >> (h & 63)) & 1;
-}

@@ -318,7 +318,7 @@ dsn_load_notice(struct dsn_ctx *ctx)
     }
     ctx->notice = t;
     ctx->notice_len = t ? n : 0;
-    ctx->notice_lc = t ? dsn_lower_dup(t, n) : NULL;
+    ctx->notice_end = t ? dsn_text_original_start(t, n) : 0;
 }
 
 /* A bounce whose only report is inside the message it returns: a gateway
@@ -429,14 +429,6 @@ dsn_analyze(const struct mail_message *msg)
         ctx.report_type = mail_part_param(ctx.root, "report-type");
     dsn_walk(&ctx, ctx.root);
     dsn_load_notice(&ctx);
-    if (ctx.notice) {
-        /* of the whole notice: a superset of any part of it, so it filters
-         * the marker search and every later search alike */
-        ctx.notice_tri = xmalloc(sizeof *ctx.notice_tri);
-        dsn_trigrams_build(ctx.notice_tri, ctx.notice_lc, ctx.notice_len);
-        ctx.notice_end =
-            dsn_text_original_start_lc(ctx.notice, ctx.notice_lc, ctx.notice_len, ctx.notice_tri);
-    }
 
     if (ctx.status_part)
         dsn_structured(&ctx);
@@ -461,8 +453,6 @@ dsn_analyze(const struct mail_message *msg)
     dsn_text_enrich(&ctx);
     dsn_finish(&ctx);
     dsn_text_reader_free(&ctx);
-    free(ctx.notice_tri);
-    free(ctx.notice_lc);
     free(ctx.notice);
     strbuf_free(&ctx.notes);
     return rep;

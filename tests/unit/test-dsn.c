@@ -22,6 +22,7 @@
 #include "mail/base/utf8.h"
 #include "mail/base/xalloc.h"
 
+#include "mail/dsn-private.h"
 #include "mail/dsn.h"
 #include "mail/message.h"
 
@@ -775,6 +776,87 @@ test_huge_message(void **state)
     free(m);
 }
 
+/* ---- the phrase matcher (dsn-match.c) ---- */
+
+static void
+test_match_degenerate(void **state)
+{
+    (void)state;
+    assert_false(dsn_match_any(DSN_LIST_BODY, NULL, 0));
+    assert_false(dsn_match_any(DSN_LIST_BODY, "", 0));
+    assert_false(dsn_match_any(DSN_LIST_BODY, "un", 2));
+    assert_int_equal(dsn_match_earliest(DSN_LIST_MARKER, "x", 1), SIZE_MAX);
+    assert_null(dsn_match_first(DSN_LIST_SPECIFIC, "", 0));
+    assert_null(dsn_match_last(DSN_LIST_CUE, "abc", 3));
+    /* a phrase must lie entirely inside the text: "undeliverable" cut short */
+    static const char t[] = "mail undeliverable";
+    assert_true(dsn_match_any(DSN_LIST_BODY, t, sizeof t - 1));
+    assert_false(dsn_match_any(DSN_LIST_BODY, t, sizeof t - 2));
+    /* NUL and high bytes are ordinary bytes */
+    static const char nul[] = "\0\xff\xfeUser Unknown\0";
+    assert_true(dsn_match_any(DSN_LIST_BODY, nul, sizeof nul - 1));
+}
+
+static void
+test_match_case_and_lists(void **state)
+{
+    (void)state;
+    /* ASCII case is ignored; the list is respected (a BODY phrase is no MARKER) */
+    static const char t[] = "Your Message Could NOT Be Delivered";
+    assert_true(dsn_match_any(DSN_LIST_BODY, t, strlen(t)));
+    assert_false(dsn_match_any(DSN_LIST_MARKER, t, strlen(t)));
+    assert_false(dsn_match_any(DSN_LIST_DELAY, t, strlen(t)));
+    /* the earliest marker wins, wherever it is in the table */
+    static const char m[] =
+        "x\n------ Original Message\n--- Below this line is a copy of the message.";
+    assert_int_equal(dsn_match_earliest(DSN_LIST_MARKER, m, strlen(m)), 2);
+    /* non-ASCII phrases match byte for byte */
+    static const char a[] = "RE: Réponse automatique";
+    assert_true(dsn_match_any(DSN_LIST_AUTOREPLY, a, strlen(a)));
+}
+
+static void
+test_match_rows_and_globs(void **state)
+{
+    (void)state;
+    /* the first row in table order wins, not the first in the text */
+    static const char t[] = "over quota: mailbox is full";
+    const struct dsn_phrase *p = dsn_match_first(DSN_LIST_SPECIFIC, t, strlen(t));
+    assert_non_null(p);
+    assert_string_equal(p->text, "mailbox is full");
+    assert_int_equal(p->reason, DSN_REASON_MAILBOXFULL);
+    /* '*' spans up to 64 bytes of one line, never a line break */
+    static const char g1[] = "User jdoe@example.org not found";
+    p = dsn_match_first(DSN_LIST_GENERAL, g1, strlen(g1));
+    assert_non_null(p);
+    assert_string_equal(p->text, "user * not found");
+    static const char g2[] = "user jdoe\nnot found";
+    assert_null(dsn_match_first(DSN_LIST_GENERAL, g2, strlen(g2)));
+    const struct dsn_phrase *rows[DSN_LIST_COUNT];
+    dsn_match_rows(DSN_GROUP_REASON, g1, strlen(g1), rows);
+    assert_ptr_equal(rows[DSN_LIST_GENERAL], dsn_match_first(DSN_LIST_GENERAL, g1, strlen(g1)));
+    assert_null(rows[DSN_LIST_SPECIFIC]);
+    assert_null(rows[DSN_LIST_BODY]); /* another group */
+}
+
+static void
+test_match_last_cue(void **state)
+{
+    (void)state;
+    static const char t[] = ">>> MAIL FROM:<a@b>\n<<< 250 ok\n>>> DATA\n<<< 554 no";
+    const struct dsn_phrase *p = dsn_match_last(DSN_LIST_CUE, t, strlen(t));
+    assert_non_null(p);
+    assert_string_equal(p->tag, "DATA");
+    char cmd[8] = "";
+    assert_true(dsn_smtp_command(t, strlen(t), cmd));
+    assert_string_equal(cmd, "DATA");
+    /* a tie at one position: the first row ("after end of data" is no "after data") */
+    static const char u[] = "550 after end of data";
+    assert_true(dsn_smtp_command(u, strlen(u), cmd));
+    assert_string_equal(cmd, "DATA");
+    assert_false(dsn_smtp_command("x", 1, cmd));
+}
+
 int
 main(void)
 {
@@ -802,6 +884,10 @@ main(void)
         cmocka_unit_test(test_many_recipients),
         cmocka_unit_test(test_deep_nesting_and_nul),
         cmocka_unit_test(test_huge_message),
+        cmocka_unit_test(test_match_degenerate),
+        cmocka_unit_test(test_match_case_and_lists),
+        cmocka_unit_test(test_match_rows_and_globs),
+        cmocka_unit_test(test_match_last_cue),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
