@@ -103,9 +103,10 @@ mail_hdr_unfold_to(char *dst, const char *value, size_t len)
                        value[len - 1] == '\n'))
         len--;
     while (i < len) { /* copy in spans between line breaks */
-        size_t j = i;
-        while (j < len && value[j] != '\r' && value[j] != '\n')
-            j++;
+        const char *nl = memchr(value + i, '\n', len - i);
+        size_t j = nl ? (size_t)(nl - value) : len;
+        const char *cr = memchr(value + i, '\r', j - i);
+        j = cr ? (size_t)(cr - value) : j;
         memcpy(dst + n, value + i, j - i);
         n += j - i;
         while (j < len && (value[j] == '\r' || value[j] == '\n'))
@@ -175,6 +176,19 @@ mail_hdr_iter_init(struct mail_hdr_iter *it, const char *data, size_t len)
     it->len = data != NULL ? len : 0;
     it->pos = 0;
     it->cr = it->len > 0 && memchr(data, '\r', len) != NULL;
+    it->prefix = NULL;
+}
+
+/* Does the line start with it->prefix (lowercase), ignoring ASCII case? */
+static bool
+header_has_prefix(const struct mail_hdr_iter *it, const char *line, size_t len)
+{
+    for (size_t k = 0; it->prefix[k] != '\0'; k++) {
+        char c = k < len ? line[k] : '\0';
+        if ((c >= 'A' && c <= 'Z' ? (char)(c + 32) : c) != it->prefix[k])
+            return false;
+    }
+    return true;
 }
 
 /*
@@ -191,6 +205,8 @@ mail_hdr_iter_next(struct mail_hdr_iter *it, struct mail_hdr_field *f)
     while (it->pos < it->len) {
         size_t i = it->pos, e = header_line_end(it, i), colon = 0;
         it->pos = e + header_eol_len(d + e, it->len - e);
+        if (it->prefix != NULL && !header_has_prefix(it, d + i, e - i))
+            continue; /* as if not a field: its continuation lines go too */
         size_t n = e > i ? header_field_name(d + i, e - i, &colon) : 0;
         if (n == 0)
             continue; /* empty, not a field, or a continuation of one */
@@ -460,6 +476,7 @@ bool
 mail_hdr_starts_with_field(const char *s, size_t len)
 {
     size_t colon;
-    size_t e = header_find_eol(s, len, 0);
+    struct mail_hdr_iter it = {.data = s, .len = len, .cr = true};
+    size_t e = header_line_end(&it, 0);
     return e > 0 && header_field_name(s, e, &colon) > 0;
 }

@@ -98,6 +98,9 @@ struct mail_hdr_iter {
     const char *data;
     size_t len, pos;
     bool cr; /* the block holds a CR: lines may end in a bare CR */
+    /* if set (lowercase; init clears it): only fields whose name starts
+     * with it are returned, other lines are skipped unexamined */
+    const char *prefix;
 };
 void mail_hdr_iter_init(struct mail_hdr_iter *it, const char *data, size_t len);
 bool mail_hdr_iter_next(struct mail_hdr_iter *it, struct mail_hdr_field *f);

@@ -325,8 +325,6 @@ mime_field_kind(const char *name, size_t n)
         {"content-description", 19, MIME_FIELD_DESCRIPTION},
         {"content-id", 10, MIME_FIELD_ID},
     };
-    if (n < 10 || strncasecmp(name, "content-", 8) != 0)
-        return MIME_FIELD_OTHER; /* most fields: Received, DKIM-Signature, ... */
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
         if (names[i].n == n && strncasecmp(name, names[i].s, n) == 0)
             return names[i].kind;
@@ -344,10 +342,11 @@ mime_field_kind(const char *name, size_t n)
 static char *
 mime_phrase(const char *value, size_t len)
 {
-    bool plain = memmem(value, len, "=?", 2) == NULL, blanks = false;
+    bool plain = true, blanks = false;
     for (size_t i = 0; i < len && plain; i++) {
-        plain = (unsigned char)value[i] < 0x80;
-        blanks |= value[i] == '\t' || (value[i] == ' ' && (i == 0 || value[i - 1] == ' '));
+        char c = value[i], prev = i > 0 ? value[i - 1] : ' ';
+        plain = (unsigned char)c < 0x80 && !(c == '?' && prev == '=');
+        blanks |= c == '\t' || (c == ' ' && prev == ' ');
     }
     if (!plain) {
         size_t idx = 0;
@@ -492,18 +491,23 @@ void
 mail_mime_part_fields(struct mail_arena *a, struct mail_part *part, const char *dtype,
                       const char *dsubtype)
 {
-    struct mime_state *st = xcalloc(1, sizeof *st); /* ~2 KB: keep it off the stack */
+    /* Not cleared as a whole: the 2 KB of parameter slots are read only up
+     * to their counts, and this runs for every part. */
+    struct mime_state state, *st = &state;
     struct mail_hdr_iter it;
     struct mail_hdr_field f;
 
     st->a = a;
     st->part = part;
+    st->ct.n = st->dsp.n = 0;
+    st->seen_type = st->seen_enc = st->seen_disp = st->seen_desc = st->seen_id = false;
     part->type = dtype;
     part->subtype = dsubtype;
     part->encoding = MAIL_ENC_7BIT;
     /* only the Content-* fields are unfolded and parsed: an enclosed
      * message's header is mostly Received and DKIM-Signature lines */
     mail_hdr_iter_init(&it, part->header, part->header_len);
+    it.prefix = "content-";
     while (mail_hdr_iter_next(&it, &f)) {
         enum mime_field_kind kind = mime_field_kind(f.name, f.nlen);
         if (kind != MIME_FIELD_OTHER)
@@ -522,5 +526,4 @@ mail_mime_part_fields(struct mail_arena *a, struct mail_part *part, const char *
     if (fn == NULL || fn[0] == '\0')
         fn = mime_find(params, part->nparams, "name");
     part->filename = fn && fn[0] ? fn : NULL;
-    free(st);
 }

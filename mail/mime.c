@@ -95,16 +95,27 @@ mime_split(const char *body, size_t len, const char *b, size_t blen, struct mime
     struct mime_region *v = NULL;
     size_t n = 0, cap = 0, pos = 0;
     const char *part = NULL;
+    char dash[MIME_MAX_BOUNDARY + 2] = "--"; /* the caller bounds blen */
+    memcpy(dash + 2, b, blen);
     *closed = false;
     while (pos < len) {
-        const char *line = body + pos;
+        /* only lines starting with "--boundary" can be delimiters: jump to
+         * them with memmem instead of looking at every line */
+        const char *line = memmem(body + pos, len - pos, dash, blen + 2);
+        if (line == NULL)
+            break;
+        pos = (size_t)(line - body);
         const char *nl = memchr(line, '\n', len - pos);
         size_t llen = nl ? (size_t)(nl - line) : len - pos;
         size_t next = pos + llen + (nl ? 1 : 0);
+        if (pos > 0 && line[-1] != '\n') {
+            pos = next; /* not at the start of a line: on to the next one */
+            continue;
+        }
         if (llen > 0 && line[llen - 1] == '\r')
             llen--;
         bool close;
-        if (line[0] == '-' && mime_is_delimiter(line, llen, b, blen, &close)) {
+        if (mime_is_delimiter(line, llen, b, blen, &close)) {
             if (part != NULL) {
                 const char *end = line; /* the line break before belongs to the delimiter */
                 if (end > part && end[-1] == '\n')

@@ -522,6 +522,44 @@ test_mime_line_ends(void **state)
     }
 }
 
+/* Delimiters count only at the start of a line and only with transport
+ * padding after them (RFC 2046 §5.1.1); look-alikes stay in the part. */
+static void
+test_mime_delimiter_lookalikes(void **state)
+{
+    static const char raw[] = "Content-Type: multipart/mixed; boundary=\"--\"\n\n"
+                              "preamble ------ x------\n"
+                              "----\n"
+                              "\n"
+                              "a ---- b\n"
+                              "-----not a delimiter\n"
+                              "----  \t\r\n"
+                              "\n"
+                              "second\n"
+                              "------ epilogue follows\n"
+                              "----\n"
+                              "\nafter the close\n";
+    struct mail_message *m = mail_message_parse(raw, sizeof raw - 1, NULL);
+    const struct mail_part *r = mail_message_root(m);
+    assert_int_equal(r->nchildren, 2);
+    assert_false(r->truncated);
+    assert_text(r->children[0], "a ---- b\n-----not a delimiter");
+    assert_text(r->children[1], "second");
+    mail_message_free(m);
+
+    /* one long line of dashes, the boundary made of dashes: no delimiter */
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_adds(&sb, "Content-Type: multipart/mixed; boundary=\"--\"\n\nx");
+    for (int i = 0; i < 100000; i++)
+        strbuf_add(&sb, "--", 2);
+    m = mail_message_parse(sb.buf, sb.len, NULL);
+    r = mail_message_root(m);
+    assert_true(r->truncated);
+    assert_int_equal(r->nchildren, 1);
+    mail_message_free(m);
+    strbuf_free(&sb);
+}
+
 /* Content-* fields folded, repeated, misspelt or empty: only exact names
  * count, the first well-formed one of each wins (the first Content-Type
  * even when broken), and values are unfolded before libetpan sees them. */
@@ -756,6 +794,7 @@ main(void)
         cmocka_unit_test(test_mime_part_limit),
         cmocka_unit_test(test_mime_nul_bytes),
         cmocka_unit_test(test_mime_line_ends),
+        cmocka_unit_test(test_mime_delimiter_lookalikes),
         cmocka_unit_test(test_mime_fields_folded_odd),
         cmocka_unit_test(test_message_headers),
         cmocka_unit_test(test_decode_table),
