@@ -72,6 +72,23 @@ decode_etpan(struct strbuf *out, const char *s, size_t len, int mechanism)
     return 0;
 }
 
+static int
+decode_check(const struct mail_part *part, struct nx_err *err)
+{
+    if (part == NULL)
+        return nx_err_set(err, NX_ERR_INTERNAL, "no part to decode");
+    if (part->body_len > MAIL_MAX_MESSAGE_SIZE)
+        return nx_err_set(err, NX_ERR_LIMIT, "part is larger than the message size limit");
+    return 0;
+}
+
+/* 7bit, 8bit, binary and unknown encodings: the body is the content. */
+static bool
+decode_identity(enum mail_encoding enc)
+{
+    return enc != MAIL_ENC_BASE64 && enc != MAIL_ENC_QP && enc != MAIL_ENC_UUENCODE;
+}
+
 int
 mail_part_decode(const struct mail_part *part, char **out, size_t *out_len, struct nx_err *err)
 {
@@ -79,12 +96,9 @@ mail_part_decode(const struct mail_part *part, char **out, size_t *out_len, stru
     *out = NULL;
     if (out_len)
         *out_len = 0;
-    if (part == NULL)
-        return nx_err_set(err, NX_ERR_INTERNAL, "no part to decode");
-    if (part->body_len > MAIL_MAX_MESSAGE_SIZE)
-        return nx_err_set(err, NX_ERR_LIMIT, "part is larger than the message size limit");
+    if (decode_check(part, err) < 0)
+        return -1;
     strbuf_grow(&sb, part->body_len);
-    strbuf_add(&sb, "", 0); /* strbuf_grow alone leaves a new buffer unterminated */
     int r = 0;
     switch (part->encoding) {
     case MAIL_ENC_BASE64:
@@ -108,27 +122,52 @@ mail_part_decode(const struct mail_part *part, char **out, size_t *out_len, stru
     return 0;
 }
 
+/* NUL would cut C strings short downstream: each one becomes a visible
+ * U+FFFD.  Takes sb's bytes; most texts have none and are handed on. */
+static char *
+decode_nul_visible(struct strbuf *sb, size_t *len)
+{
+    const char *nul = sb->len > 0 ? memchr(sb->buf, '\0', sb->len) : NULL;
+    if (nul == NULL)
+        return strbuf_detach(sb, len);
+    struct strbuf out = STRBUF_INIT;
+    size_t i = 0;
+    strbuf_grow(&out, sb->len + 16);
+    while (nul != NULL) {
+        size_t at = (size_t)(nul - sb->buf);
+        strbuf_add(&out, sb->buf + i, at - i);
+        utf8_encode(&out, UTF8_REPLACEMENT);
+        i = at + 1;
+        nul = memchr(sb->buf + i, '\0', sb->len - i);
+    }
+    strbuf_add(&out, sb->buf + i, sb->len - i);
+    strbuf_free(sb);
+    return strbuf_detach(&out, len);
+}
+
 int
 mail_part_text(const struct mail_part *part, char **out, size_t *out_len, struct nx_err *err)
 {
-    char *raw;
-    size_t rlen;
-    if (mail_part_decode(part, &raw, &rlen, err) < 0)
+    char *raw = NULL;
+    const char *src;
+    size_t len;
+    *out = NULL;
+    if (out_len)
+        *out_len = 0;
+    if (decode_check(part, err) < 0)
         return -1;
-    struct strbuf conv = STRBUF_INIT, sb = STRBUF_INIT;
-    mail_charset_to_utf8(&conv, part->charset, raw, rlen);
-    free(raw);
-    /* NUL would cut C strings short downstream: make it visible instead */
-    strbuf_grow(&sb, conv.len + 1);
-    strbuf_add(&sb, "", 0);
-    const char *s = conv.buf ? conv.buf : "";
-    for (size_t i = 0; i < conv.len; i++) {
-        if (s[i] == '\0')
-            utf8_encode(&sb, UTF8_REPLACEMENT);
-        else
-            strbuf_addc(&sb, s[i]);
+    if (decode_identity(part->encoding)) { /* converted straight from the body */
+        src = part->body;
+        len = part->body_len;
+    } else {
+        if (mail_part_decode(part, &raw, &len, err) < 0)
+            return -1;
+        src = raw;
     }
-    strbuf_free(&conv);
-    *out = strbuf_detach(&sb, out_len);
+    struct strbuf conv = STRBUF_INIT;
+    strbuf_grow(&conv, len);
+    mail_charset_to_utf8(&conv, part->charset, src, len);
+    free(raw);
+    *out = decode_nul_visible(&conv, out_len);
     return 0;
 }

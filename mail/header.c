@@ -286,18 +286,32 @@ static const uint16_t header_cp1252[32] = {
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
 };
 
+/* Every byte becomes at most three (U+2000..U+FFFD): written in place. */
 static void
 header_cp1252_to_utf8(struct strbuf *out, const char *s, size_t len)
 {
+    if (len > (SIZE_MAX - out->len - 1) / 3)
+        abort(); /* callers bound len by MAIL_MAX_MESSAGE_SIZE */
+    strbuf_grow(out, 3 * len);
+    unsigned char *o = (unsigned char *)out->buf + out->len;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c < 0x80)
-            strbuf_addc(out, (char)c);
-        else if (c < 0xA0)
-            utf8_encode(out, header_cp1252[c - 0x80] ? header_cp1252[c - 0x80] : UTF8_REPLACEMENT);
-        else
-            utf8_encode(out, c);
+        uint32_t cp = c;
+        if (c >= 0x80 && c < 0xA0)
+            cp = header_cp1252[c - 0x80] ? header_cp1252[c - 0x80] : UTF8_REPLACEMENT;
+        if (cp < 0x80) {
+            *o++ = (unsigned char)cp;
+        } else if (cp < 0x800) {
+            *o++ = (unsigned char)(0xC0 | (cp >> 6));
+            *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+        } else {
+            *o++ = (unsigned char)(0xE0 | (cp >> 12));
+            *o++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+            *o++ = (unsigned char)(0x80 | (cp & 0x3F));
+        }
     }
+    out->len = (size_t)((char *)o - out->buf);
+    out->buf[out->len] = '\0';
 }
 
 /* Charsets we decode without iconv, or map to a superset iconv knows. */

@@ -64,7 +64,10 @@ strbuf_adds(struct strbuf *sb, const char *s)
 void
 strbuf_addc(struct strbuf *sb, char c)
 {
-    strbuf_add(sb, &c, 1);
+    if (sb->len + 2 > sb->cap) /* room for c and the NUL */
+        strbuf_grow(sb, 1);
+    sb->buf[sb->len++] = c;
+    sb->buf[sb->len] = '\0';
 }
 
 void

@@ -93,14 +93,31 @@ utf8_encode(struct strbuf *sb, uint32_t cp)
     }
 }
 
+/* Bytes of ASCII at the start of s[0..len), eight at a time: most mail
+ * text is ASCII, and every decoded part is checked. */
+static size_t
+utf8_ascii_prefix(const char *s, size_t len)
+{
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (w & 0x8080808080808080ull)
+            break;
+    }
+    while (i < len && (unsigned char)s[i] < 0x80)
+        i++;
+    return i;
+}
+
 bool
 utf8_valid(const char *s, size_t len)
 {
     size_t i = 0;
-    while (i < len) {
+    while ((i += utf8_ascii_prefix(s + i, len - i)) < len) {
         uint32_t cp;
         size_t n = utf8_decode(s + i, len - i, &cp);
-        if (cp == UTF8_REPLACEMENT && n == 1 && (unsigned char)s[i] >= 0x80)
+        if (cp == UTF8_REPLACEMENT && n == 1) /* s[i] is not ASCII here */
             return false;
         i += n;
     }

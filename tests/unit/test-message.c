@@ -480,6 +480,14 @@ test_mime_nul_bytes(void **state)
     assert_memory_equal(bin, "\0\1\2", 3);
     free(bin);
     mail_message_free(m);
+
+    /* NULs first, last and in a row, in a body of plain ASCII */
+    static const char raw2[] = "Subject: x\n\n\0a\0\0b\0";
+    m = mail_message_parse(raw2, sizeof raw2 - 1, NULL);
+    assert_text(mail_message_root(m), "\xEF\xBF\xBD"
+                                      "a\xEF\xBF\xBD\xEF\xBF\xBD"
+                                      "b\xEF\xBF\xBD");
+    mail_message_free(m);
 }
 
 static void
@@ -682,6 +690,25 @@ test_decode_table(void **state)
         {"8bit", "koi8-r", "\xF0\xD2\xC9\xD7\xC5\xD4", "Привет"},
         {"8bit", "shift_jis", "\x82\xA0\xFF", "あ\xEF\xBF\xBD"},
         {"binary", NULL, "", ""},
+        /* NUL bytes become U+FFFD wherever they are, whatever the charset */
+        {"8bit", "iso-8859-1", "caf\xE9", "caf\xC3\xA9"},
+        {"base64", "utf-8", "AGEAAGIA",
+         "\xEF\xBF\xBD"
+         "a\xEF\xBF\xBD\xEF\xBF\xBD"
+         "b\xEF\xBF\xBD"},
+        {"base64", "windows-1252", "AIGA", "\xEF\xBF\xBD\xEF\xBF\xBD\xE2\x82\xAC"},
+        /* long ASCII runs around an invalid byte: Latin-1, not UTF-8 */
+        {"8bit", NULL,
+         "0123456789abcdef\xE9"
+         "0123456789abcdef",
+         "0123456789abcdef\xC3\xA9"
+         "0123456789abcdef"},
+        {"8bit", NULL,
+         "01234567\xC3\xA9"
+         "89abcdef",
+         "01234567\xC3\xA9"
+         "89abcdef"},
+        {"8bit", NULL, "0123456\xC3", "0123456\xC3\x83"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct mail_message *m = one_part(cases[i].cte, cases[i].charset, cases[i].body);
