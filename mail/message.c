@@ -296,13 +296,20 @@ mail_message_headers(const struct mail_message *cmsg, const struct mail_header *
     return msg->nheaders;
 }
 
+static int
+message_lower(char c)
+{
+    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+}
+
 const char *
 mail_message_header(const struct mail_message *msg, const char *name)
 {
     const struct mail_header *h;
     size_t n = mail_message_headers(msg, &h);
-    for (size_t i = 0; i < n; i++)
-        if (strcasecmp(h[i].name, name) == 0)
+    for (size_t i = 0; i < n; i++) /* most lookups are of absent fields: test one byte first */
+        if (message_lower(h[i].name[0]) == message_lower(name[0]) &&
+            strcasecmp(h[i].name, name) == 0)
             return h[i].value;
     return NULL;
 }

@@ -32,12 +32,14 @@ struct mime_rawparams {
     size_t n;
 };
 
+/* MIME tokens are case-insensitive in ASCII only (RFC 2045 §5.1). */
 static char *
 mime_lower(struct mail_arena *a, const char *s)
 {
     char *p = mail_arena_strdup(a, s ? s : "");
     for (char *q = p; *q; q++)
-        *q = (char)tolower((unsigned char)*q);
+        if (*q >= 'A' && *q <= 'Z')
+            *q = (char)(*q + ('a' - 'A'));
     return p;
 }
 
@@ -339,16 +341,22 @@ mime_field_kind(const char *name, size_t n)
  * that each run of blanks becomes one space and leading blanks go: do just
  * that here.  Returns a malloc'd string, or NULL to use the value as it is.
  */
+static bool
+mime_plain(const char *v, size_t len)
+{
+    if (utf8_ascii_len(v, len) != len)
+        return false;
+    for (const char *q = memchr(v, '?', len); q != NULL;
+         q = memchr(q + 1, '?', len - (size_t)(q + 1 - v)))
+        if (q > v && q[-1] == '=')
+            return false;
+    return true;
+}
+
 static char *
 mime_phrase(const char *value, size_t len)
 {
-    bool plain = true, blanks = false;
-    for (size_t i = 0; i < len && plain; i++) {
-        char c = value[i], prev = i > 0 ? value[i - 1] : ' ';
-        plain = (unsigned char)c < 0x80 && !(c == '?' && prev == '=');
-        blanks |= c == '\t' || (c == ' ' && prev == ' ');
-    }
-    if (!plain) {
+    if (!mime_plain(value, len)) {
         size_t idx = 0;
         char *out = NULL;
         if (mailmime_encoded_phrase_parse("us-ascii", value, len, &idx, "utf-8", &out) !=
@@ -356,8 +364,9 @@ mime_phrase(const char *value, size_t len)
             return NULL; /* libetpan then parses the value itself */
         return out;
     }
-    if (!blanks)
-        return NULL;
+    if (len == 0 || (value[0] != ' ' && memchr(value, '\t', len) == NULL &&
+                     memmem(value, len, "  ", 2) == NULL))
+        return NULL; /* no blanks to join */
     char *out = xmalloc(len + 1);
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {

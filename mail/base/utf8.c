@@ -93,10 +93,10 @@ utf8_encode(struct strbuf *sb, uint32_t cp)
     }
 }
 
-/* Bytes of ASCII at the start of s[0..len), eight at a time: most mail
- * text is ASCII, and every decoded part is checked. */
-static size_t
-utf8_ascii_prefix(const char *s, size_t len)
+/* Eight bytes at a time: most mail text is ASCII, and every decoded part
+ * is checked. */
+size_t
+utf8_ascii_len(const char *s, size_t len)
 {
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
@@ -114,7 +114,7 @@ bool
 utf8_valid(const char *s, size_t len)
 {
     size_t i = 0;
-    while ((i += utf8_ascii_prefix(s + i, len - i)) < len) {
+    while ((i += utf8_ascii_len(s + i, len - i)) < len) {
         uint32_t cp;
         size_t n = utf8_decode(s + i, len - i, &cp);
         if (cp == UTF8_REPLACEMENT && n == 1) /* s[i] is not ASCII here */

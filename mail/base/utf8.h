@@ -31,6 +31,8 @@ size_t utf8_decode(const char *s, size_t len, uint32_t *cp);
 void utf8_encode(struct strbuf *sb, uint32_t cp);
 
 bool utf8_valid(const char *s, size_t len);
+/* Bytes of ASCII (< 0x80) at the start of s[0..len). */
+size_t utf8_ascii_len(const char *s, size_t len);
 
 /* Display width of one code point: 0 for combining marks, 2 for wide
  * (CJK) characters, 1 otherwise; control characters count as 0. */
