@@ -353,6 +353,19 @@ mime_plain(const char *v, size_t len)
     return true;
 }
 
+/* A leading space, a tab or two spaces in a row. */
+static bool
+mime_blank_runs(const char *v, size_t len)
+{
+    if ((len > 0 && v[0] == ' ') || memchr(v, '\t', len) != NULL)
+        return true;
+    for (const char *p = memchr(v, ' ', len); p != NULL;
+         p = memchr(p + 1, ' ', len - (size_t)(p + 1 - v)))
+        if (p + 1 < v + len && p[1] == ' ')
+            return true;
+    return false;
+}
+
 static char *
 mime_phrase(const char *value, size_t len)
 {
@@ -364,9 +377,8 @@ mime_phrase(const char *value, size_t len)
             return NULL; /* libetpan then parses the value itself */
         return out;
     }
-    if (len == 0 || (value[0] != ' ' && memchr(value, '\t', len) == NULL &&
-                     memmem(value, len, "  ", 2) == NULL))
-        return NULL; /* no blanks to join */
+    if (!mime_blank_runs(value, len))
+        return NULL; /* nothing to join */
     char *out = xmalloc(len + 1);
     size_t n = 0;
     for (size_t i = 0; i < len; i++) {
