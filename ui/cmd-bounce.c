@@ -50,12 +50,17 @@ cmd_bounce_usage(FILE *fp)
 static void
 cmd_bounce_error(struct cmd_bounce *cb, const char *path, const struct nx_err *err)
 {
-    char *p = utf8_sanitize_dup(path, strlen(path), 0);
-    fprintf(stderr, "nixie bounce: %s: %s", p, err->what[0] ? err->what : "cannot read");
+    const char *what = err->what[0] ? err->what : "cannot read";
+    struct strbuf sb = STRBUF_INIT;
+    if (!strstr(what, path)) /* the model's messages mostly name the file already */
+        strbuf_addf(&sb, "%s: ", path);
+    strbuf_adds(&sb, what);
     if (err->hint[0])
-        fprintf(stderr, " (%s)", err->hint);
-    fputc('\n', stderr);
-    free(p);
+        strbuf_addf(&sb, " (%s)", err->hint);
+    char *line = utf8_sanitize_dup(sb.buf, sb.len, 0); /* file names may hold escapes */
+    fprintf(stderr, "nixie bounce: %s\n", line);
+    free(line);
+    strbuf_free(&sb);
     cb->failures++;
 }
 
@@ -104,8 +109,11 @@ cmd_bounce_json_str(struct strbuf *sb, const char *s)
 static void
 cmd_bounce_json_kv(struct strbuf *sb, const char *key, const char *value)
 {
-    bool first = sb->len > 0 && sb->buf[sb->len - 1] == '{';
-    strbuf_addf(sb, "%s\"%s\": ", first ? "" : ", ", key);
+    if (sb->len == 0 || sb->buf[sb->len - 1] != '{')
+        strbuf_add(sb, ", ", 2);
+    strbuf_addc(sb, '"'); /* keys are ours: no escaping, no printf per key */
+    strbuf_adds(sb, key);
+    strbuf_add(sb, "\": ", 3);
     cmd_bounce_json_str(sb, value && *value ? value : NULL);
 }
 
@@ -246,18 +254,22 @@ cmd_bounce_mbox(struct cmd_bounce *cb, const char *path, const struct mail_messa
     return n > 1;
 }
 
-static void
+/* Returns false, having reported nothing, when path is a directory. */
+static bool
 cmd_bounce_file(struct cmd_bounce *cb, const char *path)
 {
     struct nx_err err = {0};
     struct mail_message *msg = mail_message_load(path, &err);
+    if (!msg && err.sys_errno == EISDIR)
+        return false;
     if (!msg) {
         cmd_bounce_error(cb, path, &err);
-        return;
+        return true;
     }
     if (!cmd_bounce_mbox(cb, path, msg))
         cmd_bounce_one(cb, path, path, msg);
     mail_message_free(msg);
+    return true;
 }
 
 static int
@@ -284,8 +296,9 @@ cmd_bounce_dir_files(struct cmd_bounce *cb, const char *dir)
         if (de->d_name[0] == '.')
             continue;
         char *p = xasprintf("%s/%s", dir, de->d_name);
-        struct stat st;
-        if (stat(p, &st) != 0 || !S_ISREG(st.st_mode)) {
+        struct stat st; /* d_type saves a stat() per file where the file system gives it */
+        if (de->d_type != DT_REG &&
+            (de->d_type != DT_UNKNOWN || stat(p, &st) != 0 || !S_ISREG(st.st_mode))) {
             free(p);
             continue;
         }
@@ -305,17 +318,8 @@ cmd_bounce_dir_files(struct cmd_bounce *cb, const char *dir)
 static void
 cmd_bounce_path(struct cmd_bounce *cb, const char *path)
 {
-    struct stat st;
-    if (stat(path, &st) != 0) {
-        struct nx_err err = {0};
-        nx_err_sys(&err, errno, "cannot read");
-        cmd_bounce_error(cb, path, &err);
+    if (cmd_bounce_file(cb, path)) /* one open() for a file: no stat() first */
         return;
-    }
-    if (!S_ISDIR(st.st_mode)) {
-        cmd_bounce_file(cb, path);
-        return;
-    }
     char *cur = xasprintf("%s/cur", path);
     char *new = xasprintf("%s/new", path);
     struct stat sc, sn;
