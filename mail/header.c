@@ -468,21 +468,23 @@ header_decode_words(struct strbuf *out, const char *s, size_t n)
 char *
 mail_header_decode(const char *value, size_t len)
 {
-    struct strbuf unfolded = STRBUF_INIT, out = STRBUF_INIT;
+    struct strbuf out = STRBUF_INIT;
 
     if (value == NULL)
         return xstrdup("");
-    mail_hdr_unfold(&unfolded, value, len);
-    const char *s = unfolded.buf ? unfolded.buf : "";
-    size_t n = unfolded.len;
+    char *s = xmalloc(len + 1);
+    size_t n = mail_hdr_unfold_to(s, value, len);
     /* Only text with "=?" can hold encoded words (RFC 2047 §2); skipping
-     * libetpan for the rest keeps indexing fast. */
-    if (memmem(s, n, "=?", 2) != NULL) {
+     * libetpan for the rest keeps indexing fast, and valid UTF-8 without
+     * them is already the result. */
+    bool words = memmem(s, n, "=?", 2) != NULL;
+    if (!words && utf8_valid(s, n))
+        return s;
+    if (words)
         header_decode_words(&out, s, n);
-    } else {
+    else
         mail_charset_to_utf8(&out, NULL, s, n);
-    }
-    strbuf_free(&unfolded);
+    free(s);
     return strbuf_detach(&out, NULL);
 }
 
