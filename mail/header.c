@@ -3,8 +3,10 @@
  * block parser, unfolding, RFC 2047 decoding and charset conversion to
  * UTF-8.
  *
- * Owns: mail_fields_parse/free, mail_header_decode, mail_hdr_split,
- * mail_hdr_unfold, mail_charset_to_utf8, mail_utf8_repair.
+ * Owns: mail_hdr_iter (fields as spans of the block, no copies: every
+ * other field reader is built on it), mail_fields_parse/free,
+ * mail_header_decode, mail_hdr_split, mail_hdr_unfold*, mail_charset_to_utf8,
+ * mail_utf8_repair.
  * Does not: parse addresses or dates (envelope.c, with libetpan), or MIME
  * structure (mime.c).
  * Invariant: every string this file produces for display is valid UTF-8.

@@ -3,9 +3,11 @@
  * into the attributes of struct mail_part: type, parameters with RFC 2231
  * continuations and charsets resolved, file name, encoding, disposition.
  *
- * libetpan parses each field (mailmime_field_parse); this file only copies
- * its result into the message's arena.  When libetpan rejects a whole
- * Content-Type (a trailing ";", one bad parameter), the type and each
+ * libetpan parses each field (its parsers for Content-Type, -Transfer-
+ * Encoding, -Disposition and -ID, as mailmime_field_parse would call them);
+ * this file only copies the result into the message's arena.  Only the
+ * Content-* lines of a header are unfolded at all.  When libetpan rejects a
+ * whole Content-Type (a trailing ";", one bad parameter), the type and each
  * parameter are retried alone so one bad parameter does not lose the
  * boundary.
  * Does not: split multiparts (mime.c) or decode bodies (decode.c).
