@@ -335,14 +335,7 @@ mime_field_kind(const char *name, size_t n)
     return MIME_FIELD_OTHER;
 }
 
-/*
- * libetpan's mailmime_field_parse runs a Content-Type value through
- * mailmime_encoded_phrase_parse before parsing it (mailers put RFC 2047
- * words in name="..."), at the cost of an iconv_open per word.  A value
- * with neither "=?" nor 8-bit bytes comes out of that unchanged except
- * that each run of blanks becomes one space and leading blanks go: do just
- * that here.  Returns a malloc'd string, or NULL to use the value as it is.
- */
+/* Neither 8-bit bytes nor "=?": nothing RFC 2047 could decode. */
 static bool
 mime_plain(const char *v, size_t len)
 {
@@ -368,6 +361,14 @@ mime_blank_runs(const char *v, size_t len)
     return false;
 }
 
+/*
+ * libetpan's mailmime_field_parse runs a Content-Type value through
+ * mailmime_encoded_phrase_parse before parsing it (mailers put RFC 2047
+ * words in name="..."), at the cost of an iconv_open per word.  A plain
+ * value comes out of that unchanged except that each run of blanks becomes
+ * one space and leading blanks go: do just that here.  Returns a malloc'd
+ * string, or NULL to use the value as it is.
+ */
 static char *
 mime_phrase(const char *value, size_t len)
 {
