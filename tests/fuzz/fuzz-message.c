@@ -45,8 +45,9 @@ fuzz_walk(const struct mail_part *p, unsigned depth)
         FUZZ_CHECK(utf8_valid(out, len) && memchr(out, '\0', len) == NULL);
         free(out);
     }
-    if (p->enclosed != NULL)
-        fuzz_check_str(p->enclosed->subject);
+    const struct mail_envelope *enc = mail_part_enclosed(p); /* built on first use */
+    if (enc != NULL)
+        fuzz_check_str(enc->subject);
     for (size_t i = 0; i < p->nchildren; i++) {
         FUZZ_CHECK(p->children[i]->parent == p);
         n += fuzz_walk(p->children[i], depth + 1);
