@@ -201,8 +201,7 @@ dsn_json_original(struct dsn_ctx *ctx, struct dsn_span doc)
 bool
 dsn_json_parse(struct dsn_ctx *ctx)
 {
-    const char *k = dsn_memcasemem(ctx->notice, ctx->notice_len, "notificationType");
-    if (!k)
+    if (dsn_notice_find(ctx, DSN_LIST_JSON, "notificationtype") == SIZE_MAX)
         return false;
     char *flat = dsn_json_flatten(ctx->notice, ctx->notice_len);
     struct dsn_span doc = {flat, flat + strlen(flat)};

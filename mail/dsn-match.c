@@ -16,6 +16,16 @@
 
 #include "dsn-phrase-index.h"
 
+_Static_assert(DSN_GROUP_NOTICE_ROWS <= DSN_NOTICE_MAX, "raise DSN_NOTICE_MAX");
+
+/* ASCII lowercase of every byte, one load per byte in the scan loop. */
+#define DSN_F(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define DSN_F4(c) DSN_F(c), DSN_F(c + 1), DSN_F(c + 2), DSN_F(c + 3)
+#define DSN_F16(c) DSN_F4(c), DSN_F4(c + 4), DSN_F4(c + 8), DSN_F4(c + 12)
+#define DSN_F64(c) DSN_F16(c), DSN_F16(c + 16), DSN_F16(c + 32), DSN_F16(c + 48)
+static const unsigned char dsn_fold_table[256] = {DSN_F64(0), DSN_F64(64), DSN_F64(128),
+                                                  DSN_F64(192)};
+
 /* '*' in a phrase: up to 64 bytes of anything, not across a line break. */
 static bool
 dsn_glob_at(const char *t, size_t tl, const char *p)
@@ -33,24 +43,52 @@ dsn_glob_at(const char *t, size_t tl, const char *p)
             }
             return false;
         }
-        if (tl == 0 || dsn_fold((unsigned char)*t) != (unsigned char)*p)
+        if (tl == 0 || dsn_fold_table[(unsigned char)*t] != (unsigned char)*p)
             return false;
         t++, tl--, p++;
     }
     return true;
 }
 
+/* Does the phrase occur at t?  head: the folded first bytes of t. */
 static bool
-dsn_phrase_at(const struct dsn_phrase *ph, const char *t, size_t tl)
+dsn_phrase_at(const struct dsn_phrase *ph, uint64_t head, const char *t, size_t tl)
 {
+    if ((head & ph->mask) != ph->head)
+        return false; /* most candidates end here */
     if (ph->glob)
         return dsn_glob_at(t, tl, ph->text);
     if (ph->len > tl)
         return false;
-    for (size_t i = 0; i < ph->len; i++)
-        if (dsn_fold((unsigned char)t[i]) != (unsigned char)ph->text[i])
+    for (size_t i = 8; i < ph->len; i++)
+        if (dsn_fold_table[(unsigned char)t[i]] != (unsigned char)ph->text[i])
             return false;
     return true;
+}
+
+/* The entries of one hash, seen at s[j]: each names a row and where in it
+ * those bytes are.  Kept out of the scan loop, which then holds only a few
+ * values in registers.  False stops the scan. */
+static __attribute__((noinline)) bool
+dsn_match_slot(const struct dsn_index *ix, uint32_t h, const char *s, size_t len, size_t j,
+               dsn_match_fn fn, void *arg)
+{
+    for (unsigned k = ix->start[h]; k < ix->start[h + 1]; k++) {
+        if (ix->offs[k] > j)
+            continue;
+        size_t i = j - ix->offs[k];
+        const struct dsn_phrase *ph = &dsn_phrases[ix->ids[k]];
+        if (dsn_phrase_at(ph, dsn_head(s + i, len - i), s + i, len - i) && !fn(arg, ph, i))
+            return false;
+    }
+    return true;
+}
+
+static uint32_t
+dsn_key_at(const unsigned char *u)
+{
+    return (uint32_t)dsn_fold_table[u[0]] | (uint32_t)dsn_fold_table[u[1]] << 8 |
+           (uint32_t)dsn_fold_table[u[2]] << 16;
 }
 
 void
@@ -60,21 +98,46 @@ dsn_match_scan(enum dsn_group group, const char *s, size_t len, dsn_match_fn fn,
         return;
     const struct dsn_index *ix = &dsn_indexes[group];
     const unsigned char *u = (const unsigned char *)s;
-    uint32_t key = (uint32_t)dsn_fold(u[0]) << 8 | (uint32_t)dsn_fold(u[1]) << 16;
-    for (size_t i = 0; i + 2 < len; i++) {
-        key = key >> 8 | (uint32_t)dsn_fold(u[i + 2]) << 16;
-        uint32_t h = dsn_index_hash(key);
-        uint64_t word = ix->bits[h / 64];
-        uint64_t below = word & ((UINT64_C(1) << (h % 64)) - 1);
-        if (!((word >> (h % 64)) & 1))
-            continue;
-        unsigned slot = ix->rank[h / 64] + (unsigned)__builtin_popcountll(below);
-        for (unsigned k = ix->start[slot]; k < ix->start[slot + 1]; k++) {
-            const struct dsn_phrase *ph = &dsn_phrases[ix->ids[k]];
-            if (dsn_phrase_at(ph, s + i, len - i) && !fn(arg, ph, i))
+    if (ix->stride > 1) {
+        for (size_t j = 0; j + 2 < len; j += ix->stride) {
+            uint32_t h = dsn_index_hash(dsn_key_at(u + j));
+            if (ix->start[h] != ix->start[h + 1] && !dsn_match_slot(ix, h, s, len, j, fn, arg))
                 return;
         }
+        return;
     }
+    /* stride 1: one new byte per position */
+    uint32_t key = dsn_key_at(u) << 8;
+    for (size_t i = 0; i + 2 < len; i++) {
+        key = key >> 8 | (uint32_t)dsn_fold_table[u[i + 2]] << 16;
+        uint32_t h = dsn_index_hash(key);
+        if (ix->start[h] != ix->start[h + 1] && !dsn_match_slot(ix, h, s, len, i, fn, arg))
+            return;
+    }
+}
+
+const struct dsn_phrase *
+dsn_phrase_row(unsigned id)
+{
+    return id < DSN_PHRASE_COUNT ? &dsn_phrases[id] : NULL;
+}
+
+unsigned
+dsn_list_first_row(enum dsn_list list)
+{
+    return dsn_list_first[list];
+}
+
+unsigned
+dsn_list_end_row(enum dsn_list list)
+{
+    return dsn_list_first[list + 1];
+}
+
+unsigned
+dsn_group_first_row(enum dsn_group group)
+{
+    return dsn_group_first[group];
 }
 
 static enum dsn_group
@@ -117,11 +180,22 @@ dsn_match_any(enum dsn_list list, const char *s, size_t len)
     return m.best != NULL;
 }
 
+static bool
+dsn_match_earliest_fn(void *arg, const struct dsn_phrase *ph, size_t at)
+{
+    struct dsn_match_one *m = arg;
+    if (ph->list == m->list && at < m->at) {
+        m->best = ph;
+        m->at = at;
+    }
+    return true;
+}
+
 size_t
 dsn_match_earliest(enum dsn_list list, const char *s, size_t len)
 {
-    struct dsn_match_one m = {list, true, NULL, SIZE_MAX};
-    dsn_match_scan(dsn_list_group(list), s, len, dsn_match_one_fn, &m);
+    struct dsn_match_one m = {list, false, NULL, SIZE_MAX};
+    dsn_match_scan(dsn_list_group(list), s, len, dsn_match_earliest_fn, &m);
     return m.at;
 }
 

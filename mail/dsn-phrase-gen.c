@@ -1,9 +1,10 @@
 /*
  * dsn-phrase-gen.c - build-time generator (not part of the library): writes
- * dsn-phrase-index.h, the phrase table of dsn-phrases.def and, per group of
- * lists, the index dsn-match.c scans texts with (dsn-phrases.h describes
- * it).  Checks the rows on the way: lowercase, at least three bytes before
- * any '*', at most 255 bytes; a bad row fails the build.
+ * dsn-phrase-index.h, the phrase table of dsn-phrases.def, where each list
+ * and group starts in it, and per group of lists the index dsn-match.c scans
+ * texts with (dsn-phrases.h describes it).  Checks the rows on the way:
+ * lowercase, at least three bytes before any '*', at most 255 bytes, lists
+ * contiguous and in order; a bad row fails the build.
  *
  * usage: nixie-dsn-phrase-gen OUTPUT
  */
@@ -51,12 +52,19 @@ static const char *const gen_group_names[] = {
 #undef GEN_GROUP_NAME
 };
 
-static int
-gen_check(const struct gen_row *r)
+/* Bytes before any '*' (what dsn_glob_at compares literally). */
+static size_t
+gen_literal_len(const char *t)
 {
-    size_t len = strlen(r->text);
-    const char *star = strchr(r->text, '*');
-    size_t lead = star ? (size_t)(star - r->text) : len;
+    const char *star = strchr(t, '*');
+    return star ? (size_t)(star - t) : strlen(t);
+}
+
+static int
+gen_check(size_t i)
+{
+    const struct gen_row *r = &gen_rows[i];
+    size_t lead = gen_literal_len(r->text);
     while (lead > 0 && r->text[lead - 1] == ' ')
         lead--;
     for (const char *p = r->text; *p; p++)
@@ -64,8 +72,12 @@ gen_check(const struct gen_row *r)
             fprintf(stderr, "dsn-phrases.def: %s is not lowercase\n", r->literal);
             return -1;
         }
-    if (lead < 3 || len > 255 || (gen_list_kind[r->list] != GEN_NONE) != (r->value != NULL)) {
-        fprintf(stderr, "dsn-phrases.def: bad row %s in %s\n", r->literal, gen_list_names[r->list]);
+    /* a list's rows together, lists in the order of DSN_LISTS (so groups are too) */
+    bool ordered = i == 0 || gen_rows[i - 1].list <= r->list;
+    if (lead < 3 || strlen(r->text) > 255 || !ordered ||
+        (gen_list_kind[r->list] != GEN_NONE) != (r->value != NULL)) {
+        fprintf(stderr, "dsn-phrases.def: bad or misplaced row %s in %s\n", r->literal,
+                gen_list_names[r->list]);
         return -1;
     }
     return 0;
@@ -80,15 +92,30 @@ gen_hash(const char *t)
     return dsn_index_hash(key);
 }
 
+/* head and mask of a row, loaded exactly as dsn_head() loads text. */
+static void
+gen_head(const char *t, unsigned long long *head, unsigned long long *mask)
+{
+    size_t n = gen_literal_len(t);
+    unsigned char ff[8] = {0};
+    memset(ff, 0xFF, n < 8 ? n : 8);
+    uint64_t m;
+    memcpy(&m, ff, 8);
+    *head = dsn_head(t, n < 8 ? n : 8);
+    *mask = m;
+}
+
 static void
 gen_table(FILE *out)
 {
-    fprintf(out, "#define DSN_PHRASE_COUNT %zu\n\n", GEN_NROWS);
     fprintf(out, "static const struct dsn_phrase dsn_phrases[DSN_PHRASE_COUNT] = {\n");
     for (size_t i = 0; i < GEN_NROWS; i++) {
         const struct gen_row *r = &gen_rows[i];
-        fprintf(out, "    {%s, %zu, DSN_LIST_%s, %s, ", r->literal, strlen(r->text),
-                gen_list_names[r->list], strchr(r->text, '*') ? "true" : "false");
+        unsigned long long head, mask;
+        gen_head(r->text, &head, &mask);
+        fprintf(out, "    {%s, 0x%016llxu, 0x%016llxu, %zu, %zu, DSN_LIST_%s, %s, ", r->literal,
+                head, mask, i, strlen(r->text), gen_list_names[r->list],
+                strchr(r->text, '*') ? "true" : "false");
         if (gen_list_kind[r->list] == GEN_REASON)
             fprintf(out, "DSN_REASON_%s, NULL},\n", r->value);
         else if (gen_list_kind[r->list] == GEN_TAG)
@@ -108,39 +135,131 @@ gen_u16s(FILE *out, const char *name, const char *group, const uint16_t *v, size
     fprintf(out, "%s\n};\n", n ? "" : "0");
 }
 
-/* bits, rank, start and ids of one group. */
-static void
-gen_index(FILE *out, enum dsn_group g)
+/* The group's stride: every phrase has at least stride + 2 literal bytes,
+ * so sampling every stride-th position meets each occurrence once. */
+static unsigned
+gen_stride(enum dsn_group g)
 {
-    static uint16_t ids[GEN_NROWS], start[GEN_NROWS + 1], rank[DSN_INDEX_WORDS];
-    uint64_t bits[DSN_INDEX_WORDS] = {0};
-    size_t nids = 0, nslots = 0;
+    size_t min = 255;
     for (size_t i = 0; i < GEN_NROWS; i++)
-        if (gen_list_group[gen_rows[i].list] == g) {
-            uint32_t h = gen_hash(gen_rows[i].text);
-            bits[h / 64] |= UINT64_C(1) << (h % 64);
+        if (gen_list_group[gen_rows[i].list] == g && gen_literal_len(gen_rows[i].text) < min)
+            min = gen_literal_len(gen_rows[i].text);
+    return min - 2 < DSN_INDEX_MAX_STRIDE ? (unsigned)(min - 2) : DSN_INDEX_MAX_STRIDE;
+}
+
+/* Where each row of group g is filed: offsets off[i] .. off[i] + stride - 1
+ * (each sampled position meets an occurrence at exactly one of them).  The
+ * window is chosen greedily, shortest phrases first, where the index is
+ * emptiest: common words ("message", "deliver", "-----") shared by many
+ * phrases would otherwise make the same slots long. */
+static void
+gen_windows(enum dsn_group g, unsigned stride, unsigned *off)
+{
+    static unsigned fill[1u << DSN_INDEX_BITS];
+    memset(fill, 0, sizeof fill);
+    for (size_t want = 3; want <= 255; want++)
+        for (size_t i = 0; i < GEN_NROWS; i++) {
+            size_t lit = gen_literal_len(gen_rows[i].text);
+            if (gen_list_group[gen_rows[i].list] != g || lit != want)
+                continue;
+            unsigned best = 0, best_cost = ~0u;
+            for (unsigned a = 0; a + stride + 2 <= lit; a++) {
+                unsigned cost = 0;
+                for (unsigned o = 0; o < stride; o++)
+                    cost += fill[gen_hash(gen_rows[i].text + a + o)];
+                if (cost < best_cost)
+                    best = a, best_cost = cost;
+            }
+            off[i] = best;
+            for (unsigned o = 0; o < stride; o++)
+                fill[gen_hash(gen_rows[i].text + best + o)]++;
         }
-    /* slots in hash order, each holding its phrases in row order */
-    for (uint32_t h = 0; h < (1u << DSN_INDEX_BITS); h++) {
-        if (h % 64 == 0)
-            rank[h / 64] = (uint16_t)nslots;
-        if (!((bits[h / 64] >> (h % 64)) & 1))
-            continue;
-        start[nslots++] = (uint16_t)nids;
+}
+
+static void
+gen_u8s(FILE *out, const char *name, const char *group, const uint8_t *v, size_t n)
+{
+    fprintf(out, "static const uint8_t dsn_ix_%s_%s[%zu] = {", group, name, n ? n : 1);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%s%u,", i % 16 ? " " : "\n    ", v[i]);
+    fprintf(out, "%s\n};\n", n ? "" : "0");
+}
+
+/* start, ids and offs of one group: the entries of each hash in row order. */
+static void
+gen_index(FILE *out, enum dsn_group g, unsigned stride)
+{
+    enum { NHASH = 1u << DSN_INDEX_BITS };
+    static uint16_t ids[GEN_NROWS * DSN_INDEX_MAX_STRIDE], start[NHASH + 1];
+    static uint8_t offs[GEN_NROWS * DSN_INDEX_MAX_STRIDE];
+    static unsigned off[GEN_NROWS];
+    gen_windows(g, stride, off);
+    size_t nids = 0;
+    for (uint32_t h = 0; h < NHASH; h++) {
+        start[h] = (uint16_t)nids;
         for (size_t i = 0; i < GEN_NROWS; i++)
-            if (gen_list_group[gen_rows[i].list] == g && gen_hash(gen_rows[i].text) == h)
-                ids[nids++] = (uint16_t)i;
+            for (unsigned o = 0; gen_list_group[gen_rows[i].list] == g && o < stride; o++)
+                if (gen_hash(gen_rows[i].text + off[i] + o) == h) {
+                    ids[nids] = (uint16_t)i;
+                    offs[nids++] = (uint8_t)(off[i] + o);
+                }
     }
-    start[nslots] = (uint16_t)nids;
-    const char *name = gen_group_names[g];
-    fprintf(out, "static const uint64_t dsn_ix_%s_bits[%u] = {", name, DSN_INDEX_WORDS);
-    for (size_t w = 0; w < DSN_INDEX_WORDS; w++)
-        fprintf(out, "%s0x%016llxu,", w % 4 ? " " : "\n    ", (unsigned long long)bits[w]);
-    fprintf(out, "\n};\n");
-    gen_u16s(out, "rank", name, rank, DSN_INDEX_WORDS);
-    gen_u16s(out, "start", name, start, nslots + 1);
-    gen_u16s(out, "ids", name, ids, nids);
+    start[NHASH] = (uint16_t)nids;
+    gen_u16s(out, "start", gen_group_names[g], start, NHASH + 1);
+    gen_u16s(out, "ids", gen_group_names[g], ids, nids);
+    gen_u8s(out, "offs", gen_group_names[g], offs, nids);
     fprintf(out, "\n");
+}
+
+/* Where each list and group starts in the table, and where it ends. */
+static void
+gen_ranges(FILE *out)
+{
+    fprintf(out, "static const uint16_t dsn_list_first[DSN_LIST_COUNT + 1] = {");
+    for (int l = 0; l <= DSN_LIST_COUNT; l++) {
+        size_t first = 0;
+        while (first < GEN_NROWS && gen_rows[first].list < (enum dsn_list)l)
+            first++;
+        fprintf(out, "%s%zu", l ? ", " : "", first);
+    }
+    fprintf(out, "};\nstatic const uint16_t dsn_group_first[DSN_GROUP_COUNT + 1] = {");
+    for (int g = 0; g <= DSN_GROUP_COUNT; g++) {
+        size_t first = 0;
+        while (first < GEN_NROWS && gen_list_group[gen_rows[first].list] < (enum dsn_group)g)
+            first++;
+        fprintf(out, "%s%zu", g ? ", " : "", first);
+    }
+    fprintf(out, "};\n");
+    for (int g = 0; g < DSN_GROUP_COUNT; g++) {
+        size_t n = 0;
+        for (size_t i = 0; i < GEN_NROWS; i++)
+            n += gen_list_group[gen_rows[i].list] == (enum dsn_group)g;
+        fprintf(out, "#define DSN_GROUP_%s_ROWS %zu\n", gen_group_names[g], n);
+    }
+    fprintf(out, "\n");
+}
+
+static int
+gen_index_header(const char *path)
+{
+    FILE *out = fopen(path, "w");
+    if (!out) {
+        perror(path);
+        return -1;
+    }
+    fprintf(out, "/* Generated by dsn-phrase-gen.c from dsn-phrases.def: do not edit. */\n\n");
+    fprintf(out, "#define DSN_PHRASE_COUNT %zu\n\n", GEN_NROWS);
+    gen_table(out);
+    gen_ranges(out);
+    for (int g = 0; g < DSN_GROUP_COUNT; g++)
+        gen_index(out, (enum dsn_group)g, gen_stride((enum dsn_group)g));
+    fprintf(out, "static const struct dsn_index dsn_indexes[DSN_GROUP_COUNT] = {\n");
+    for (int g = 0; g < DSN_GROUP_COUNT; g++)
+        fprintf(out, "    {dsn_ix_%s_start, dsn_ix_%s_ids, dsn_ix_%s_offs, %u},\n",
+                gen_group_names[g], gen_group_names[g], gen_group_names[g],
+                gen_stride((enum dsn_group)g));
+    fprintf(out, "};\n");
+    return fclose(out);
 }
 
 int
@@ -151,24 +270,10 @@ main(int argc, char **argv)
         return 2;
     }
     for (size_t i = 0; i < GEN_NROWS; i++)
-        if (gen_check(&gen_rows[i]) != 0)
+        if (gen_check(i) != 0)
             return 1;
-    FILE *out = fopen(argv[1], "w");
-    if (!out) {
-        perror(argv[1]);
-        return 1;
-    }
-    fprintf(out, "/* Generated by dsn-phrase-gen.c from dsn-phrases.def: do not edit. */\n\n");
-    gen_table(out);
-    for (int g = 0; g < DSN_GROUP_COUNT; g++)
-        gen_index(out, (enum dsn_group)g);
-    fprintf(out, "static const struct dsn_index dsn_indexes[DSN_GROUP_COUNT] = {\n");
-    for (int g = 0; g < DSN_GROUP_COUNT; g++)
-        fprintf(out, "    {dsn_ix_%s_bits, dsn_ix_%s_rank, dsn_ix_%s_start, dsn_ix_%s_ids},\n",
-                gen_group_names[g], gen_group_names[g], gen_group_names[g], gen_group_names[g]);
-    fprintf(out, "};\n");
-    if (fclose(out) != 0) {
-        perror(argv[1]);
+    if (gen_index_header(argv[1]) != 0) {
+        perror("nixie-dsn-phrase-gen");
         return 1;
     }
     return 0;

@@ -13,16 +13,21 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mail/dsn.h"
 
-/* X(list, group, value kind): NONE, TAG (a string) or REASON (an enum dsn_reason). */
+/* X(list, group, value kind): NONE, TAG (a string) or REASON (an enum
+ * dsn_reason).  The rows of a list, and the lists of a group, are contiguous
+ * in dsn-phrases.def (the generator checks). */
 #define DSN_LISTS(X)                                                                               \
     X(STYLE, NOTICE, TAG)                                                                          \
     X(BODY, NOTICE, NONE)                                                                          \
     X(DELAY, NOTICE, NONE)                                                                         \
     X(FINAL, NOTICE, NONE)                                                                         \
-    X(MARKER, MARKER, NONE)                                                                        \
+    X(MARKER, NOTICE, NONE)                                                                        \
+    X(FIELD, NOTICE, NONE)                                                                         \
+    X(JSON, NOTICE, NONE)                                                                          \
     X(SUBJECT, HEADER, NONE)                                                                       \
     X(DAEMON, HEADER, NONE)                                                                        \
     X(AUTOREPLY, HEADER, NONE)                                                                     \
@@ -32,7 +37,7 @@
     X(RCPTWORD, LINE, NONE)                                                                        \
     X(MSGID, LINE, NONE)
 
-#define DSN_GROUPS(X) X(NOTICE) X(MARKER) X(HEADER) X(CUE) X(REASON) X(LINE)
+#define DSN_GROUPS(X) X(NOTICE) X(HEADER) X(CUE) X(REASON) X(LINE)
 
 enum dsn_list {
 #define DSN_LIST_ENUM(name, group, kind) DSN_LIST_##name,
@@ -51,6 +56,9 @@ enum dsn_group {
 /* One row of dsn-phrases.def. */
 struct dsn_phrase {
     const char *text; /* lowercase; '*' = up to 64 bytes of one line */
+    uint64_t head;    /* its first (up to 8) bytes before any '*', as dsn_head() loads them */
+    uint64_t mask;    /* the bytes of head that count */
+    uint16_t id;      /* row number */
     uint8_t len;
     uint8_t list;           /* enum dsn_list */
     bool glob;              /* has a '*' */
@@ -58,25 +66,27 @@ struct dsn_phrase {
     const char *tag;        /* STYLE: the source name; CUE: the SMTP command */
 };
 
-/* Phrases are indexed by their first three bytes (ASCII-lowercased), hashed
- * to DSN_INDEX_BITS bits.  For a hash h: bit h of `bits` says whether any
- * phrase of the group starts so; if it does, its slot is the number of set
- * bits before it (rank[h / 64] plus those in its word) and the phrases are
- * ids[start[slot] .. start[slot + 1]). */
+/* Phrases are indexed by three bytes (ASCII-lowercased) hashed to
+ * DSN_INDEX_BITS bits.  Every phrase of a group has at least stride + 2
+ * bytes before any '*', so a scan looks at every stride-th position only: a
+ * phrase is filed under its bytes at `stride` consecutive offsets (where
+ * the index is emptiest, chosen by the generator), and a sampled position
+ * meets each occurrence at exactly one of them.  The entries of hash h are
+ * [start[h], start[h + 1]): rows ids[], offsets offs[], in row order. */
 #define DSN_INDEX_BITS 12
-#define DSN_INDEX_WORDS ((1u << DSN_INDEX_BITS) / 64)
+#define DSN_INDEX_MAX_STRIDE 8
 
 struct dsn_index {
-    const uint64_t *bits;  /* DSN_INDEX_WORDS words */
-    const uint16_t *rank;  /* DSN_INDEX_WORDS entries */
-    const uint16_t *start; /* set bits + 1 entries */
-    const uint16_t *ids;   /* indexes into the phrase table */
+    const uint16_t *start; /* (1 << DSN_INDEX_BITS) + 1 entries */
+    const uint16_t *ids;   /* rows of the phrase table */
+    const uint8_t *offs;   /* where in the row the hashed bytes are */
+    unsigned stride;       /* 1 .. DSN_INDEX_MAX_STRIDE */
 };
 
 static inline unsigned char
 dsn_fold(unsigned char c)
 {
-    return (unsigned char)(c >= 'A' && c <= 'Z' ? c + 32 : c);
+    return (unsigned char)(c + (((unsigned)c - 'A' < 26u) << 5));
 }
 
 /* key = folded bytes b0 | b1 << 8 | b2 << 16 (Fibonacci hashing). */
@@ -84,6 +94,23 @@ static inline uint32_t
 dsn_index_hash(uint32_t key)
 {
     return (key * UINT32_C(0x9E3779B1)) >> (32 - DSN_INDEX_BITS);
+}
+
+/* The first (up to) eight bytes of s[0..len), zero-padded, ASCII-lowercased
+ * all at once: a byte in 'A'..'Z' gets 0x20 added. */
+static inline uint64_t
+dsn_head(const char *s, size_t len)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    uint64_t w = 0;
+    if (len >= 8)
+        memcpy(&w, s, 8); /* one load */
+    else
+        memcpy(&w, s, len);
+    uint64_t low7 = w & ~highs; /* + 0x3F and + 0x25 carry into bit 7 of no other byte */
+    uint64_t ge_a = low7 + ones * (0x80 - 'A');
+    uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1);
+    return w | ((ge_a & ~gt_z & ~w & highs) >> 2);
 }
 
 #endif

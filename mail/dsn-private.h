@@ -23,6 +23,9 @@
 struct mail_message;
 struct mail_part;
 
+/* At least the number of phrases in the NOTICE group (dsn-match.c checks). */
+#define DSN_NOTICE_MAX 192
+
 /* Analysis state for one message.  Parts are borrowed from the message;
  * `notice` is owned. */
 struct dsn_ctx {
@@ -49,9 +52,9 @@ struct dsn_ctx {
     char *notice; /* the human-readable notice, UTF-8, NUL-terminated, owned */
     size_t notice_len;
     size_t notice_end; /* where the quoted original starts inside notice, else notice_len */
-    /* the first row of each NOTICE-group list in notice[0..notice_end), once scanned */
-    const struct dsn_phrase *notice_rows[DSN_LIST_COUNT];
-    bool notice_scanned;
+    /* where each phrase of the NOTICE group first starts in the whole
+     * notice (UINT32_MAX: nowhere); one pass fills it (dsn_notice_scan) */
+    uint32_t notice_at[DSN_NOTICE_MAX];
 };
 
 /* ---- dsn-util.c: bounded scanners over (s, len); none reads past len ---- */
@@ -101,6 +104,9 @@ bool dsn_addr_valid(const char *a);
 /* Address-ish comparison: case-insensitive, brackets ignored. */
 bool dsn_addr_eq(const char *a, const char *b);
 
+/* Length of the leading run of ASCII bytes other than NUL (valid UTF-8). */
+size_t dsn_ascii_span(const char *s, size_t len);
+
 /* Split a logical line: returns the end of the line starting at pos (the
  * index of '\n', '\r' or len) and in *next the start of the next line. */
 size_t dsn_line_end(const char *s, size_t len, size_t pos, size_t *next);
@@ -119,9 +125,9 @@ void dsn_note(struct dsn_ctx *ctx, const char *fmt, ...) __attribute__((format(p
 enum dsn_action dsn_action_parse(const char *value);
 /* Parse a message/delivery-status body; returns the number of recipients. */
 size_t dsn_rfc3464_parse(struct dsn_ctx *ctx, const char *body, size_t len);
-/* Look for RFC 3464 fields written as text (a report pasted in a text part);
- * true if at least one recipient group was found. */
-bool dsn_rfc3464_in_text(struct dsn_ctx *ctx, const char *text, size_t len);
+/* Look for RFC 3464 fields written as text in the notice (a report pasted
+ * in a text part); true if at least one recipient group was found. */
+bool dsn_rfc3464_in_text(struct dsn_ctx *ctx);
 /* message/disposition-notification (RFC 8098 §3). */
 void dsn_mdn_parse(struct dsn_ctx *ctx, const char *body, size_t len);
 /* message/feedback-report (RFC 5965 §3). */
@@ -136,8 +142,8 @@ bool dsn_json_parse(struct dsn_ctx *ctx);
 char *dsn_html_to_text(const char *s, size_t len, size_t *out_len);
 
 /* ---- dsn-match.c: the lists of dsn-phrases.def found in a text ---- */
-/* Called for each phrase of the group found in the text, in order of
- * position; returning false stops the scan. */
+/* Called for each occurrence of a phrase of the group in the text, not
+ * necessarily in order of position; returning false stops the scan. */
 typedef bool (*dsn_match_fn)(void *arg, const struct dsn_phrase *phrase, size_t at);
 /* One pass over s[0..len) for every phrase of `group` (ASCII case ignored). */
 void dsn_match_scan(enum dsn_group group, const char *s, size_t len, dsn_match_fn fn, void *arg);
@@ -152,13 +158,27 @@ const struct dsn_phrase *dsn_match_last(enum dsn_list list, const char *s, size_
 /* In one pass, the first row of every list of `group` (NULL where none). */
 void dsn_match_rows(enum dsn_group group, const char *s, size_t len,
                     const struct dsn_phrase *rows[DSN_LIST_COUNT]);
+/* The table: row `id` (NULL past the end); a list's rows are
+ * [first_row, end_row); a group's start at its first_row. */
+const struct dsn_phrase *dsn_phrase_row(unsigned id);
+unsigned dsn_list_first_row(enum dsn_list list);
+unsigned dsn_list_end_row(enum dsn_list list);
+unsigned dsn_group_first_row(enum dsn_group group);
 
 /* ---- dsn-text.c ---- */
 /* Lowercased (ASCII) copy, NUL-terminated, owned. */
 char *dsn_lower_dup(const char *s, size_t len);
-/* The first row of each NOTICE-group list in the notice before the quoted
- * original (scanned once per analysis). */
-const struct dsn_phrase *const *dsn_notice_rows(struct dsn_ctx *ctx);
+/* One pass over the notice for the NOTICE group: fills notice_at and
+ * notice_end. */
+void dsn_notice_scan(struct dsn_ctx *ctx);
+/* The first row of `list` (a NOTICE-group list) that occurs entirely in
+ * notice[0..end), or NULL. */
+const struct dsn_phrase *dsn_notice_first(const struct dsn_ctx *ctx, enum dsn_list list,
+                                          size_t end);
+/* Where the earliest phrase of `list` entirely in notice[0..end) starts, or SIZE_MAX. */
+size_t dsn_notice_earliest(const struct dsn_ctx *ctx, enum dsn_list list, size_t end);
+/* Where the row of `list` reading `phrase` first starts in the notice, or SIZE_MAX. */
+size_t dsn_notice_find(const struct dsn_ctx *ctx, enum dsn_list list, const char *phrase);
 /* A remote host name in a diagnostic ("host mx.example.org said"); owned. */
 char *dsn_remote_host(const char *diag);
 /* Does the message look like a free-text bounce?  Returns the style name

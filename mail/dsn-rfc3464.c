@@ -12,6 +12,7 @@
  * status codes beyond checking their syntax: dsn-reason.c does that.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -331,16 +332,18 @@ dsn_rfc3464_parse(struct dsn_ctx *ctx, const char *body, size_t len)
 }
 
 bool
-dsn_rfc3464_in_text(struct dsn_ctx *ctx, const char *text, size_t len)
+dsn_rfc3464_in_text(struct dsn_ctx *ctx)
 {
-    const char *p = dsn_memcasemem(text, len, "final-recipient:");
-    if (!p)
-        p = dsn_memcasemem(text, len, "original-recipient:");
-    if (!p || (!dsn_memcasemem(text, len, "\nstatus:") && !dsn_memcasemem(text, len, "\naction:")))
+    /* where the FIELD phrases first occur in the notice (dsn_notice_scan) */
+    size_t p = dsn_notice_find(ctx, DSN_LIST_FIELD, "final-recipient:");
+    if (p == SIZE_MAX)
+        p = dsn_notice_find(ctx, DSN_LIST_FIELD, "original-recipient:");
+    if (p == SIZE_MAX || (dsn_notice_find(ctx, DSN_LIST_FIELD, "\nstatus:") == SIZE_MAX &&
+                          dsn_notice_find(ctx, DSN_LIST_FIELD, "\naction:") == SIZE_MAX))
         return false;
     /* start at the beginning of the block that holds the first field */
-    size_t from = dsn_memcasemem(text, len, "reporting-mta:") ? 0 : (size_t)(p - text);
-    struct dsn_fields it = {text + from, len - from, 0, false};
+    size_t from = dsn_notice_find(ctx, DSN_LIST_FIELD, "reporting-mta:") != SIZE_MAX ? 0 : p;
+    struct dsn_fields it = {ctx->notice + from, ctx->notice_len - from, 0, false};
     struct dsn_field f = {.value = STRBUF_INIT};
     struct dsn_recipient *cur = NULL;
     size_t before = ctx->rep->nrcpts;

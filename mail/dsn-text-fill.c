@@ -20,12 +20,11 @@
 
 /* Delay wording (DELAY) and none that says the failure is final (FINAL). */
 static bool
-dsn_notice_delayed(struct dsn_ctx *ctx)
+dsn_notice_delayed(const struct dsn_ctx *ctx)
 {
     const char *subject = mail_message_header(ctx->msg, "Subject");
-    const struct dsn_phrase *const *rows = dsn_notice_rows(ctx);
-    bool delay = rows[DSN_LIST_DELAY] != NULL;
-    bool final = rows[DSN_LIST_FINAL] != NULL;
+    bool delay = dsn_notice_first(ctx, DSN_LIST_DELAY, ctx->notice_end) != NULL;
+    bool final = dsn_notice_first(ctx, DSN_LIST_FINAL, ctx->notice_end) != NULL;
     if (subject && (dsn_memcasemem(subject, strlen(subject), "delayed") ||
                     dsn_memcasemem(subject, strlen(subject), "warning")))
         delay = true;
@@ -105,7 +104,7 @@ dsn_text_parse(struct dsn_ctx *ctx, const char *style)
     rep->source = style;
     rep->confidence = DSN_CONFIDENCE_MEDIUM;
     bool delayed = dsn_notice_delayed(ctx);
-    if (ctx->notice && dsn_rfc3464_in_text(ctx, ctx->notice, ctx->notice_len)) {
+    if (ctx->notice && dsn_rfc3464_in_text(ctx)) {
         rep->source = "heuristic:fields";
         dsn_note(ctx, "RFC 3464 fields written in a text part");
     } else if (ctx->notice) {
@@ -130,7 +129,10 @@ dsn_text_summary(struct dsn_ctx *ctx, struct strbuf *sb)
 {
     const char *t = ctx->notice;
     size_t len = ctx->notice_end;
-    for (size_t pos = 0, next; t && pos < len; pos = next) {
+    /* a phrase lies on one line, so the first paragraph with wording is the
+     * one holding the earliest phrase */
+    size_t first = dsn_notice_earliest(ctx, DSN_LIST_BODY, len);
+    for (size_t pos = 0, next; t && first != SIZE_MAX && pos < len; pos = next) {
         size_t start = pos, end = pos;
         /* one paragraph: up to a blank line */
         for (next = pos; next < len;) {
@@ -144,21 +146,18 @@ dsn_text_summary(struct dsn_ctx *ctx, struct strbuf *sb)
             if (next <= e)
                 break;
         }
-        if (end <= start)
+        if (end <= start || first < start || first >= end)
             continue;
-        bool hit = dsn_match_any(DSN_LIST_BODY, t + start, end - start);
-        if (hit) {
-            size_t n = end - start < 1024 ? end - start : 1024;
-            char *para = dsn_strclean(t + start, n, 1024, true);
-            bool dup = para && sb->buf && strstr(sb->buf, para);
-            if (para && !dup) {
-                if (sb->len)
-                    strbuf_addc(sb, ' ');
-                strbuf_adds(sb, para);
-            }
-            free(para);
-            return para && !dup;
+        size_t n = end - start < 1024 ? end - start : 1024;
+        char *para = dsn_strclean(t + start, n, 1024, true);
+        bool dup = para && sb->buf && strstr(sb->buf, para);
+        if (para && !dup) {
+            if (sb->len)
+                strbuf_addc(sb, ' ');
+            strbuf_adds(sb, para);
         }
+        free(para);
+        return para && !dup;
     }
     return false;
 }

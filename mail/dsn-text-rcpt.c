@@ -32,6 +32,7 @@
 
 struct dsn_line {
     size_t start, end;
+    bool header; /* quotes a header field or trace data (dsn_header_line) */
 };
 
 struct dsn_cand {
@@ -52,55 +53,6 @@ struct dsn_reader {
     bool exclude_hard[8]; /* hard: never; soft: unless alone on its line */
     size_t nexclude;
 };
-
-static void
-dsn_reader_lines(struct dsn_reader *rd)
-{
-    size_t cap = 256;
-    rd->lines = xmalloc(cap * sizeof *rd->lines);
-    for (size_t pos = 0, next; pos < rd->len && rd->nlines < DSN_MAX_LINES; pos = next) {
-        size_t end = dsn_line_end(rd->text, rd->len, pos, &next);
-        if (rd->nlines == cap) {
-            cap *= 2;
-            rd->lines = xreallocarray(rd->lines, cap, sizeof *rd->lines);
-        }
-        rd->lines[rd->nlines++] = (struct dsn_line){pos, end};
-        if (next <= pos)
-            break;
-    }
-}
-
-static void
-dsn_exclude_add(struct dsn_reader *rd, const char *value, bool hard)
-{
-    if (!value || rd->nexclude >= sizeof rd->exclude / sizeof rd->exclude[0])
-        return;
-    size_t alen;
-    size_t len = strnlen(value, 4096);
-    for (size_t at = dsn_addr_next(value, len, 0, &alen);
-         at != SIZE_MAX && rd->nexclude < sizeof rd->exclude / sizeof rd->exclude[0];
-         at = dsn_addr_next(value, len, at + alen, &alen)) {
-        rd->exclude_hard[rd->nexclude] = hard;
-        rd->exclude[rd->nexclude++] = xstrndup(value + at, alen);
-    }
-}
-
-/* 2: never a recipient (a daemon, the bounce's From); 1: the bounce's
- * receiver or the original sender, a recipient only when alone on its line
- * (people bounce mail to themselves); 0: not excluded. */
-static int
-dsn_excluded(const struct dsn_reader *rd, const char *a, size_t alen)
-{
-    static const char *const daemons[] = {"mailer-daemon@", "mailer_daemon@", "mail-daemon@"};
-    for (size_t i = 0; i < sizeof daemons / sizeof daemons[0]; i++)
-        if (dsn_has_prefix(a, alen, daemons[i]))
-            return 2;
-    int found = 0;
-    for (size_t i = 0; i < rd->nexclude; i++)
-        if (strlen(rd->exclude[i]) == alen && strncasecmp(rd->exclude[i], a, alen) == 0)
-            found = rd->exclude_hard[i] ? 2 : (found ? found : 1);
-    return found;
-}
 
 /* Lines that quote header fields or trace data: their addresses are senders,
  * message ids or hops, never failed recipients. */
@@ -137,10 +89,60 @@ dsn_header_line(const char *l, size_t len)
     const char *t = l;
     size_t tl = len;
     dsn_trim(&t, &tl);
-    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (dsn_has_prefix(t, tl, names[i]))
+    for (size_t i = 0; tl > 0 && i < sizeof names / sizeof names[0]; i++)
+        if (dsn_fold((unsigned char)t[0]) == names[i][0] && dsn_has_prefix(t, tl, names[i]))
             return true;
     return false;
+}
+
+static void
+dsn_reader_lines(struct dsn_reader *rd)
+{
+    size_t cap = 256;
+    rd->lines = xmalloc(cap * sizeof *rd->lines);
+    for (size_t pos = 0, next; pos < rd->len && rd->nlines < DSN_MAX_LINES; pos = next) {
+        size_t end = dsn_line_end(rd->text, rd->len, pos, &next);
+        if (rd->nlines == cap) {
+            cap *= 2;
+            rd->lines = xreallocarray(rd->lines, cap, sizeof *rd->lines);
+        }
+        rd->lines[rd->nlines++] =
+            (struct dsn_line){pos, end, dsn_header_line(rd->text + pos, end - pos)};
+        if (next <= pos)
+            break;
+    }
+}
+
+static void
+dsn_exclude_add(struct dsn_reader *rd, const char *value, bool hard)
+{
+    if (!value || rd->nexclude >= sizeof rd->exclude / sizeof rd->exclude[0])
+        return;
+    size_t alen;
+    size_t len = strnlen(value, 4096);
+    for (size_t at = dsn_addr_next(value, len, 0, &alen);
+         at != SIZE_MAX && rd->nexclude < sizeof rd->exclude / sizeof rd->exclude[0];
+         at = dsn_addr_next(value, len, at + alen, &alen)) {
+        rd->exclude_hard[rd->nexclude] = hard;
+        rd->exclude[rd->nexclude++] = xstrndup(value + at, alen);
+    }
+}
+
+/* 2: never a recipient (a daemon, the bounce's From); 1: the bounce's
+ * receiver or the original sender, a recipient only when alone on its line
+ * (people bounce mail to themselves); 0: not excluded. */
+static int
+dsn_excluded(const struct dsn_reader *rd, const char *a, size_t alen)
+{
+    static const char *const daemons[] = {"mailer-daemon@", "mailer_daemon@", "mail-daemon@"};
+    for (size_t i = 0; i < sizeof daemons / sizeof daemons[0]; i++)
+        if (dsn_has_prefix(a, alen, daemons[i]))
+            return 2;
+    int found = 0;
+    for (size_t i = 0; i < rd->nexclude; i++)
+        if (strlen(rd->exclude[i]) == alen && strncasecmp(rd->exclude[i], a, alen) == 0)
+            found = rd->exclude_hard[i] ? 2 : (found ? found : 1);
+    return found;
 }
 
 /* Recipient wording (RCPTWORD) before an address on its line. */
@@ -221,7 +223,7 @@ dsn_cand_rank(const struct dsn_reader *rd, size_t li, size_t a, size_t alen)
     const char *s = rd->text;
     size_t pre_len = a - ln->start;
     const char *pre = s + ln->start;
-    if (dsn_header_line(pre, ln->end - ln->start) || dsn_msgid_context(pre, pre_len))
+    if (ln->header || dsn_msgid_context(pre, pre_len))
         return 0;
     int excl = dsn_excluded(rd, s + a, alen);
     if (excl == 2)
@@ -436,8 +438,7 @@ dsn_code_line(const struct dsn_reader *rd, size_t from, size_t to)
 {
     for (size_t li = from; li < to && li < rd->nlines; li++) {
         const struct dsn_line *ln = &rd->lines[li];
-        if (!dsn_header_line(rd->text + ln->start, ln->end - ln->start) &&
-            dsn_has_code(rd->text + ln->start, ln->end - ln->start))
+        if (!ln->header && dsn_has_code(rd->text + ln->start, ln->end - ln->start))
             return li;
     }
     return SIZE_MAX;
@@ -451,7 +452,7 @@ dsn_addr_line(const struct dsn_reader *rd, const char *addr, size_t skip, bool c
         const struct dsn_line *ln = &rd->lines[li];
         const char *t = rd->text + ln->start;
         size_t tl = ln->end - ln->start;
-        if (li != skip && !dsn_header_line(t, tl) && dsn_memcasemem(t, tl, addr) &&
+        if (li != skip && !ln->header && dsn_memcasemem(t, tl, addr) &&
             (!coded || dsn_has_code(t, tl)))
             return li;
     }

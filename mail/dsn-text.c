@@ -62,42 +62,112 @@ dsn_null_sender(const struct dsn_ctx *ctx)
     return strncmp(rp, "<>", 2) == 0;
 }
 
-size_t
-dsn_text_original_start(const char *text, size_t len)
+/* The first quoted header ("Return-Path:" / "Received:" at a line start)
+ * in text[0..scan), or len. */
+static size_t
+dsn_quoted_header(const char *text, size_t scan, size_t len)
 {
-    size_t scan = len < DSN_MAX_SCAN ? len : DSN_MAX_SCAN;
-    /* the first quoted header block ("Received:" / "Return-Path:" at a line start) */
-    size_t best = len;
     for (size_t pos = 0, next; pos < scan; pos = next) {
         dsn_line_end(text, scan, pos, &next);
         if (dsn_has_prefix(text + pos, scan - pos, "return-path:") ||
-            dsn_has_prefix(text + pos, scan - pos, "received:")) {
-            best = pos;
-            break;
-        }
+            dsn_has_prefix(text + pos, scan - pos, "received:"))
+            return pos;
         if (next == pos)
             break;
     }
-    /* a marker line comes before the header it introduces: search up to there */
-    size_t window = best < scan ? (best + 512 < scan ? best + 512 : scan) : scan;
-    size_t m = dsn_match_earliest(DSN_LIST_MARKER, text, window);
-    if (m < best)
-        best = m;
-    /* back up to the start of the marker's line */
+    return len;
+}
+
+/* A marker line comes before the header it introduces: it is searched up
+ * to 512 bytes past that header.  Returns the start of the line where the
+ * original begins (the marker's, else the header's), or len. */
+static size_t
+dsn_original_line(const char *text, size_t len, size_t header, size_t marker)
+{
+    size_t best = marker < header ? marker : header;
     while (best > 0 && best < len && text[best - 1] != '\n' && text[best - 1] != '\r')
         best--;
     return best;
 }
 
-const struct dsn_phrase *const *
-dsn_notice_rows(struct dsn_ctx *ctx)
+static size_t
+dsn_marker_window(size_t header, size_t scan)
 {
-    if (!ctx->notice_scanned) {
-        dsn_match_rows(DSN_GROUP_NOTICE, ctx->notice, ctx->notice ? ctx->notice_end : 0,
-                       ctx->notice_rows);
-        ctx->notice_scanned = true;
+    return header < scan ? (header + 512 < scan ? header + 512 : scan) : scan;
+}
+
+size_t
+dsn_text_original_start(const char *text, size_t len)
+{
+    size_t scan = len < DSN_MAX_SCAN ? len : DSN_MAX_SCAN;
+    size_t header = dsn_quoted_header(text, scan, len);
+    size_t window = dsn_marker_window(header, scan);
+    return dsn_original_line(text, len, header, dsn_match_earliest(DSN_LIST_MARKER, text, window));
+}
+
+static bool
+dsn_notice_hit(void *arg, const struct dsn_phrase *ph, size_t at)
+{
+    struct dsn_ctx *ctx = arg;
+    uint32_t *slot = &ctx->notice_at[ph->id - dsn_group_first_row(DSN_GROUP_NOTICE)];
+    if (at < *slot) /* keep the earliest */
+        *slot = (uint32_t)at;
+    return true;
+}
+
+void
+dsn_notice_scan(struct dsn_ctx *ctx)
+{
+    memset(ctx->notice_at, 0xFF, sizeof ctx->notice_at);
+    ctx->notice_end = 0;
+    if (!ctx->notice)
+        return;
+    size_t len = ctx->notice_len; /* at most DSN_MAX_SCAN: positions fit */
+    dsn_match_scan(DSN_GROUP_NOTICE, ctx->notice, len, dsn_notice_hit, ctx);
+    size_t scan = len < DSN_MAX_SCAN ? len : DSN_MAX_SCAN;
+    size_t header = dsn_quoted_header(ctx->notice, scan, len);
+    size_t window = dsn_marker_window(header, scan);
+    size_t marker = dsn_notice_earliest(ctx, DSN_LIST_MARKER, window);
+    ctx->notice_end = dsn_original_line(ctx->notice, len, header, marker);
+}
+
+/* Where row id (of the NOTICE group) first starts, if entirely in [0, end). */
+static size_t
+dsn_notice_row_at(const struct dsn_ctx *ctx, unsigned id, size_t end)
+{
+    uint32_t at = ctx->notice_at[id - dsn_group_first_row(DSN_GROUP_NOTICE)];
+    if (at == UINT32_MAX || at + (size_t)dsn_phrase_row(id)->len > end)
+        return SIZE_MAX;
+    return at;
+}
+
+const struct dsn_phrase *
+dsn_notice_first(const struct dsn_ctx *ctx, enum dsn_list list, size_t end)
+{
+    for (unsigned id = dsn_list_first_row(list); id < dsn_list_end_row(list); id++)
+        if (dsn_notice_row_at(ctx, id, end) != SIZE_MAX)
+            return dsn_phrase_row(id);
+    return NULL;
+}
+
+size_t
+dsn_notice_earliest(const struct dsn_ctx *ctx, enum dsn_list list, size_t end)
+{
+    size_t best = SIZE_MAX;
+    for (unsigned id = dsn_list_first_row(list); id < dsn_list_end_row(list); id++) {
+        size_t at = dsn_notice_row_at(ctx, id, end);
+        best = at < best ? at : best;
     }
-    return ctx->notice_rows;
+    return best;
+}
+
+size_t
+dsn_notice_find(const struct dsn_ctx *ctx, enum dsn_list list, const char *phrase)
+{
+    for (unsigned id = dsn_list_first_row(list); id < dsn_list_end_row(list); id++)
+        if (strcmp(dsn_phrase_row(id)->text, phrase) == 0)
+            return dsn_notice_row_at(ctx, id, SIZE_MAX);
+    return SIZE_MAX;
 }
 
 const char *
@@ -108,9 +178,9 @@ dsn_text_detect(struct dsn_ctx *ctx)
     bool subj = dsn_header_has(ctx, "Subject", DSN_LIST_SUBJECT);
     bool xfailed = mail_message_header(ctx->msg, "X-Failed-Recipients") != NULL;
     bool null_rp = dsn_null_sender(ctx);
-    const struct dsn_phrase *const *rows = dsn_notice_rows(ctx);
-    const char *style = rows[DSN_LIST_STYLE] ? rows[DSN_LIST_STYLE]->tag : NULL;
-    bool body = rows[DSN_LIST_BODY] != NULL;
+    const struct dsn_phrase *row = dsn_notice_first(ctx, DSN_LIST_STYLE, ctx->notice_end);
+    const char *style = row ? row->tag : NULL;
+    bool body = dsn_notice_first(ctx, DSN_LIST_BODY, ctx->notice_end) != NULL;
     /* a person's reply or forward counts only when it quotes a known style */
     if (dsn_subject_is_reply(subject) && !daemon && !style)
         return NULL;

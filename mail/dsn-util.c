@@ -48,11 +48,8 @@ dsn_memcasemem(const char *s, size_t len, const char *needle)
 bool
 dsn_has_prefix(const char *s, size_t len, const char *prefix)
 {
-    size_t n = strlen(prefix);
-    if (n > len)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (dsn_lc((unsigned char)s[i]) != dsn_lc((unsigned char)prefix[i]))
+    for (size_t i = 0; prefix[i]; i++)
+        if (i >= len || dsn_lc((unsigned char)s[i]) != dsn_lc((unsigned char)prefix[i]))
             return false;
     return true;
 }
@@ -536,11 +533,37 @@ dsn_addr_eq(const char *a, const char *b)
 }
 
 size_t
+dsn_ascii_span(const char *s, size_t len)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    size_t i = 0;
+    /* eight bytes at a time: a high bit, or a borrow out of a zero byte, stops */
+    for (uint64_t w; i + 8 <= len; i += 8) {
+        memcpy(&w, s + i, 8);
+        if ((w | (w - ones)) & highs)
+            break;
+    }
+    while (i < len && s[i] != '\0' && (unsigned char)s[i] < 0x80)
+        i++;
+    return i;
+}
+
+size_t
 dsn_line_end(const char *s, size_t len, size_t pos, size_t *next)
 {
+    /* a line ends at LF, CR or CRLF: the first LF, then any CR before it,
+     * a chunk at a time so that a text of CRs alone stays linear */
     size_t i = pos;
-    while (i < len && s[i] != '\n' && s[i] != '\r')
-        i++;
+    while (i < len) {
+        size_t chunk = len - i < 256 ? len - i : 256;
+        const char *lf = memchr(s + i, '\n', chunk);
+        const char *cr = memchr(s + i, '\r', lf ? (size_t)(lf - (s + i)) : chunk);
+        if (cr || lf) {
+            i = (size_t)((cr ? cr : lf) - s);
+            break;
+        }
+        i += chunk;
+    }
     size_t n = i;
     if (n < len && s[n] == '\r')
         n++;

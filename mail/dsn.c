@@ -269,7 +269,10 @@ dsn_part_plain_utf8(const struct mail_part *p, size_t max)
     bool utf8 = !p->charset || strcmp(p->charset, "us-ascii") == 0 ||
                 strcmp(p->charset, "utf-8") == 0 || strcmp(p->charset, "utf8") == 0;
     size_t n = p->body_len < max ? p->body_len : max;
-    return identity && utf8 && p->body && !memchr(p->body, '\0', n) && utf8_valid(p->body, n);
+    if (!identity || !utf8 || !p->body)
+        return false;
+    size_t a = dsn_ascii_span(p->body, n); /* most notices are ASCII */
+    return a == n || (!memchr(p->body + a, '\0', n - a) && utf8_valid(p->body + a, n - a));
 }
 
 /* Decoded body of a part, at most `max` bytes (NUL-terminated, owned). */
@@ -307,8 +310,10 @@ static void
 dsn_load_notice(struct dsn_ctx *ctx)
 {
     const struct mail_part *p = ctx->text_part ? ctx->text_part : ctx->html_part;
-    if (!p)
+    if (!p) {
+        dsn_notice_scan(ctx);
         return;
+    }
     size_t n;
     char *t = dsn_part_bytes(p, true, DSN_MAX_SCAN, &n);
     if (t && p == ctx->html_part) {
@@ -318,7 +323,7 @@ dsn_load_notice(struct dsn_ctx *ctx)
     }
     ctx->notice = t;
     ctx->notice_len = t ? n : 0;
-    ctx->notice_end = t ? dsn_text_original_start(t, n) : 0;
+    dsn_notice_scan(ctx); /* every list searched in the notice, in one pass */
 }
 
 /* A bounce whose only report is inside the message it returns: a gateway

@@ -7,6 +7,7 @@
  * invalid UTF-8, bogus status codes, a 50 MB message).
  * Fixtures: the .eml files in tests/fixtures/dsn; the rest is built here.
  */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -857,6 +858,31 @@ test_match_last_cue(void **state)
     assert_false(dsn_smtp_command("x", 1, cmd));
 }
 
+/* Strided groups sample every few positions: a phrase is found at every
+ * alignment, at the very start and at the very end of the text, in any case. */
+static void
+test_match_every_alignment(void **state)
+{
+    (void)state;
+    static const char *const phrases[] = {"failed", "unsent message follows", "notificationtype",
+                                          ">>> data"};
+    static const enum dsn_list lists[] = {DSN_LIST_FINAL, DSN_LIST_MARKER, DSN_LIST_JSON,
+                                          DSN_LIST_CUE};
+    for (size_t p = 0; p < sizeof phrases / sizeof phrases[0]; p++) {
+        size_t n = strlen(phrases[p]);
+        for (size_t pad = 0; pad < 12; pad++) {
+            char buf[64];
+            memset(buf, 'x', pad);
+            memcpy(buf + pad, phrases[p], n);
+            assert_int_equal(dsn_match_earliest(lists[p], buf, pad + n), pad);
+            assert_int_equal(dsn_match_earliest(lists[p], buf, pad + n - 1), SIZE_MAX);
+            for (size_t i = pad; i < pad + n; i++)
+                buf[i] = (char)toupper((unsigned char)buf[i]);
+            assert_int_equal(dsn_match_earliest(lists[p], buf, pad + n), pad);
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -888,6 +914,7 @@ main(void)
         cmocka_unit_test(test_match_case_and_lists),
         cmocka_unit_test(test_match_rows_and_globs),
         cmocka_unit_test(test_match_last_cue),
+        cmocka_unit_test(test_match_every_alignment),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
