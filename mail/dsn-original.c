@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "mail/base/strbuf.h"
+#include "mail/base/utf8.h"
 #include "mail/base/xalloc.h"
 
 #include "mail/dsn-private.h"
@@ -62,25 +63,51 @@ dsn_msgid_clean(const char *v)
     return n ? dsn_strclean(b, n, DSN_MAX_FIELD, true) : NULL;
 }
 
+/* An unstructured value (RFC 5322 §3.6.5) as text: RFC 2047 words decoded
+ * by mail_header_decode(), which has nothing to do for valid UTF-8 without
+ * "=?" (that text is its own decoding, and dsn_strclean trims it as the
+ * decoder would). */
+static char *
+dsn_original_text(const char *v, size_t len)
+{
+    size_t a = dsn_ascii_span(v, len);
+    bool plain = !memmem(v, len, "=?", 2) && (a == len || utf8_valid(v + a, len - a));
+    if (plain)
+        return dsn_strclean(v, strnlen(v, len), DSN_MAX_FIELD, true);
+    char *d = mail_header_decode(v, len);
+    char *out = dsn_strclean(d, d ? strlen(d) : 0, DSN_MAX_FIELD, true);
+    free(d);
+    return out;
+}
+
+/* Which of the five fields we keep starts the line at s, or -1. */
+static int
+dsn_original_field(const char *s, size_t len)
+{
+    static const char *const names[] = {"message-id", "subject", "from", "to", "date"};
+    static const size_t lens[] = {10, 7, 4, 2, 4};
+    if (len == 0 || !strchr("msftdMSFTD", s[0]))
+        return -1;
+    for (int k = 0; k < 5; k++)
+        if (len > lens[k] && dsn_has_prefix(s, len, names[k]) &&
+            (s[lens[k]] == ':' || s[lens[k]] == ' ' || s[lens[k]] == '\t'))
+            return k;
+    return -1;
+}
+
 /* The five fields we keep, read straight from the header block (cheaper
  * than parsing every field): name, unfolded value (RFC 5322 §2.2.3). */
 static void
 dsn_original_fields(struct dsn_original *o, const char *s, size_t hlen)
 {
-    static const char *const names[] = {"message-id", "subject", "from", "to", "date"};
     char **slots[] = {&o->message_id, &o->subject, &o->from, &o->to, &o->date};
-    for (size_t pos = 0, next; pos < hlen; pos = next) {
+    int left = 5;
+    for (size_t pos = 0, next; pos < hlen && left > 0; pos = next) {
         size_t end = dsn_line_end(s, hlen, pos, &next);
         if (next <= pos)
             break;
-        size_t k = 0;
-        for (; k < 5; k++) {
-            size_t nl = strlen(names[k]);
-            if (end - pos > nl && dsn_has_prefix(s + pos, end - pos, names[k]) &&
-                (s[pos + nl] == ':' || s[pos + nl] == ' ' || s[pos + nl] == '\t'))
-                break;
-        }
-        if (k == 5 || *slots[k])
+        int k = dsn_original_field(s + pos, end - pos);
+        if (k < 0 || *slots[k])
             continue;
         const char *colon = memchr(s + pos, ':', end - pos);
         if (!colon)
@@ -95,38 +122,37 @@ dsn_original_fields(struct dsn_original *o, const char *s, size_t hlen)
             if (next <= ls)
                 break;
         }
-        if (k == 0) {
+        if (k == 0)
             *slots[k] = dsn_msgid_clean(strbuf_str(&v));
-        } else {
-            char *d =
-                mail_header_decode(strbuf_str(&v), v.len < DSN_MAX_FIELD ? v.len : DSN_MAX_FIELD);
-            *slots[k] = dsn_strclean(d, d ? strlen(d) : 0, DSN_MAX_FIELD, true);
-            free(d);
-        }
+        else
+            *slots[k] =
+                dsn_original_text(strbuf_str(&v), v.len < DSN_MAX_FIELD ? v.len : DSN_MAX_FIELD);
+        left -= *slots[k] != NULL;
         strbuf_free(&v);
     }
 }
 
-/* Take data[0..len) (owned) as the returned message. */
+/* Take a copy of data[0..len) as the returned message, if it starts with
+ * a header. */
 static void
-dsn_original_set(struct dsn_ctx *ctx, char *data, size_t len, const char *from_part)
+dsn_original_set(struct dsn_ctx *ctx, const char *data, size_t len, const char *from_part)
 {
     struct dsn_original *o = &ctx->rep->original;
     size_t body;
     size_t hlen = dsn_header_block(data, len, &body);
-    if (hlen == 0 || !dsn_looks_like_header(data, len)) {
-        free(data);
+    if (hlen == 0 || !dsn_looks_like_header(data, len))
         return;
-    }
     o->present = true;
     o->from_part = from_part;
-    o->raw = data;
+    o->raw = xmalloc(len + 1); /* may hold NUL bytes: not strndup */
+    memcpy(o->raw, data, len);
+    o->raw[len] = '\0';
     o->raw_len = len;
     const char *b = data + body;
     size_t bl = len - body;
     dsn_trim(&b, &bl);
     o->headers_only = bl == 0;
-    dsn_original_fields(o, data, hlen);
+    dsn_original_fields(o, o->raw, hlen);
 }
 
 static void
@@ -139,16 +165,16 @@ dsn_original_part(struct dsn_ctx *ctx)
     else if (p->subtype && strstr(p->subtype, "headers"))
         kind = "text/rfc822-headers";
     size_t n = 0;
-    char *data = dsn_part_bytes(p, false, MAIL_MAX_MESSAGE_SIZE, &n);
+    char *owned;
+    const char *data = dsn_part_view(p, MAIL_MAX_MESSAGE_SIZE, &n, &owned);
     if (!data)
         return;
     /* skip blank lines some MTAs put before the enclosed header */
     size_t skip = 0;
     while (skip < n && (data[skip] == '\n' || data[skip] == '\r' || data[skip] == ' '))
         skip++;
-    if (skip)
-        memmove(data, data + skip, n - skip + 1);
-    dsn_original_set(ctx, data, n - skip, kind);
+    dsn_original_set(ctx, data + skip, n - skip, kind);
+    free(owned);
 }
 
 /* Quoted after a marker line (or starting at a header line) in the text. */
@@ -159,7 +185,8 @@ dsn_original_inline(struct dsn_ctx *ctx)
     if (!p)
         return;
     size_t n = 0;
-    char *raw = dsn_part_bytes(p, false, MAIL_MAX_MESSAGE_SIZE, &n);
+    char *owned;
+    const char *raw = dsn_part_view(p, MAIL_MAX_MESSAGE_SIZE, &n, &owned);
     if (!raw)
         return;
     /* when the notice is these very bytes, its marker was found already */
@@ -170,16 +197,13 @@ dsn_original_inline(struct dsn_ctx *ctx)
     for (size_t pos = start, next, lines = 0; pos < n && lines < 8; pos = next, lines++) {
         dsn_line_end(raw, n, pos, &next);
         if (dsn_looks_like_header(raw + pos, n - pos)) {
-            char *copy = xmalloc(n - pos + 1); /* may hold NUL bytes: not strndup */
-            memcpy(copy, raw + pos, n - pos);
-            copy[n - pos] = '\0';
-            dsn_original_set(ctx, copy, n - pos, "inline");
+            dsn_original_set(ctx, raw + pos, n - pos, "inline");
             break;
         }
         if (next <= pos)
             break;
     }
-    free(raw);
+    free(owned);
 }
 
 void

@@ -49,7 +49,9 @@ struct dsn_ctx {
 
     void *reader; /* dsn-text-rcpt.c's reader over the notice, built once, owned */
 
-    char *notice; /* the human-readable notice, UTF-8, NUL-terminated, owned */
+    const char *notice; /* the human-readable notice, UTF-8, notice_len bytes (not
+                           NUL-terminated): the text part's own bytes, or notice_owned */
+    char *notice_owned;
     size_t notice_len;
     size_t notice_end; /* where the quoted original starts inside notice, else notice_len */
     /* where each phrase of the NOTICE group first starts in the whole
@@ -118,6 +120,10 @@ void dsn_rcpt_clear(struct dsn_recipient *r);
 /* Transfer-decoded (text: and converted to UTF-8) body of a part, at most
  * max bytes, NUL-terminated, owned; NULL on failure. */
 char *dsn_part_bytes(const struct mail_part *p, bool text, size_t max, size_t *len);
+/* The transfer-decoded body of a part, at most max bytes, NOT NUL-terminated:
+ * the part's own bytes when it has no transfer encoding (*owned NULL), else
+ * a decoded copy the caller frees through *owned.  NULL on failure. */
+const char *dsn_part_view(const struct mail_part *p, size_t max, size_t *len, char **owned);
 void dsn_note(struct dsn_ctx *ctx, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* ---- dsn-rfc3464.c ---- */

@@ -98,8 +98,16 @@ dsn_iso2022_decode(const char *s, size_t len, size_t *out_len)
     return out;
 }
 
+/* Printable ASCII other than space (and DEL, which is copied as it is). */
+static bool
+dsn_plain_byte(unsigned char c)
+{
+    return c > 0x20 && c < 0x80;
+}
+
 /* The work of dsn_strclean on already-decoded text: one pass into a buffer
- * sized for the worst case (every byte invalid: 3 bytes of U+FFFD). */
+ * sized for the worst case (every byte invalid: 3 bytes of U+FFFD).  Every
+ * character is written only while 4 bytes of room are left below max. */
 static char *
 dsn_strclean_raw(const char *s, size_t len, size_t max, bool collapse)
 {
@@ -111,6 +119,24 @@ dsn_strclean_raw(const char *s, size_t len, size_t max, bool collapse)
     size_t w = 0;
     bool space = false;
     for (size_t i = 0; i < len && w < max;) {
+        if (dsn_plain_byte((unsigned char)s[i])) {
+            /* a run of plain bytes: copied at once, as far as room allows */
+            if (space && w > 0)
+                out[w++] = ' ';
+            space = false;
+            size_t run = 1;
+            while (i + run < len && dsn_plain_byte((unsigned char)s[i + run]))
+                run++;
+            size_t lim = max < cap - 1 ? max : cap - 1; /* w + 4 <= max and w + 4 < cap */
+            size_t room = w + 4 <= lim ? lim - 3 - w : 0;
+            size_t n = run < room ? run : room;
+            memcpy(out + w, s + i, n);
+            w += n;
+            i += n;
+            if (n < run)
+                break;
+            continue;
+        }
         uint32_t cp;
         unsigned char c = (unsigned char)s[i];
         size_t n = c < 0x80 ? (cp = c, 1) : utf8_decode(s + i, len - i, &cp);

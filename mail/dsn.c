@@ -275,6 +275,17 @@ dsn_part_plain_utf8(const struct mail_part *p, size_t max)
     return a == n || (!memchr(p->body + a, '\0', n - a) && utf8_valid(p->body + a, n - a));
 }
 
+/* How much of a plain UTF-8 part fits in max bytes, not cutting a UTF-8
+ * sequence in two at the bound. */
+static size_t
+dsn_part_plain_len(const struct mail_part *p, size_t max)
+{
+    size_t n = p->body_len < max ? p->body_len : max;
+    while (n > 0 && n < p->body_len && ((unsigned char)p->body[n] & 0xC0) == 0x80)
+        n--;
+    return n;
+}
+
 /* Decoded body of a part, at most `max` bytes (NUL-terminated, owned). */
 char *
 dsn_part_bytes(const struct mail_part *p, bool text, size_t max, size_t *len)
@@ -282,10 +293,7 @@ dsn_part_bytes(const struct mail_part *p, bool text, size_t max, size_t *len)
     char *out = NULL;
     size_t n = 0;
     if (text && dsn_part_plain_utf8(p, max)) {
-        n = p->body_len < max ? p->body_len : max;
-        /* do not cut a UTF-8 sequence in two at the bound */
-        while (n > 0 && n < p->body_len && ((unsigned char)p->body[n] & 0xC0) == 0x80)
-            n--;
+        n = dsn_part_plain_len(p, max);
         out = xmalloc(n + 1);
         memcpy(out, p->body, n);
         out[n] = '\0';
@@ -306,6 +314,24 @@ dsn_part_bytes(const struct mail_part *p, bool text, size_t max, size_t *len)
     return out;
 }
 
+const char *
+dsn_part_view(const struct mail_part *p, size_t max, size_t *len, char **owned)
+{
+    *owned = NULL;
+    *len = 0;
+    bool coded = p->encoding == MAIL_ENC_QP || p->encoding == MAIL_ENC_BASE64 ||
+                 p->encoding == MAIL_ENC_UUENCODE;
+    if (coded) {
+        *owned = dsn_part_bytes(p, false, max, len);
+        return *owned;
+    }
+    /* mail_part_decode() would copy these bytes as they are */
+    if (p->body_len > MAIL_MAX_MESSAGE_SIZE)
+        return NULL;
+    *len = p->body_len < max ? p->body_len : max;
+    return p->body ? p->body : "";
+}
+
 static void
 dsn_load_notice(struct dsn_ctx *ctx)
 {
@@ -314,14 +340,22 @@ dsn_load_notice(struct dsn_ctx *ctx)
         dsn_notice_scan(ctx);
         return;
     }
-    size_t n;
-    char *t = dsn_part_bytes(p, true, DSN_MAX_SCAN, &n);
+    size_t n = 0;
+    const char *t;
+    char *owned = NULL;
+    if (dsn_part_plain_utf8(p, DSN_MAX_SCAN)) { /* most notices: the part's own bytes */
+        t = p->body;
+        n = dsn_part_plain_len(p, DSN_MAX_SCAN);
+    } else {
+        t = owned = dsn_part_bytes(p, true, DSN_MAX_SCAN, &n);
+    }
     if (t && p == ctx->html_part) {
         char *plain = dsn_html_to_text(t, n, &n);
-        free(t);
-        t = plain;
+        free(owned);
+        t = owned = plain;
     }
     ctx->notice = t;
+    ctx->notice_owned = owned;
     ctx->notice_len = t ? n : 0;
     dsn_notice_scan(ctx); /* every list searched in the notice, in one pass */
 }
@@ -332,9 +366,10 @@ static void
 dsn_structured_inner(struct dsn_ctx *ctx)
 {
     size_t n = 0;
-    char *body = dsn_part_bytes(ctx->inner_status, false, MAIL_MAX_MESSAGE_SIZE, &n);
+    char *owned;
+    const char *body = dsn_part_view(ctx->inner_status, MAIL_MAX_MESSAGE_SIZE, &n, &owned);
     size_t found = body ? dsn_rfc3464_parse(ctx, body, n) : 0;
-    free(body);
+    free(owned);
     if (found == 0)
         return;
     ctx->rep->kind = DSN_KIND_REPORT;
@@ -349,9 +384,10 @@ dsn_structured(struct dsn_ctx *ctx)
 {
     struct dsn_report *rep = ctx->rep;
     size_t n = 0;
-    char *body = dsn_part_bytes(ctx->status_part, false, MAIL_MAX_MESSAGE_SIZE, &n);
+    char *owned;
+    const char *body = dsn_part_view(ctx->status_part, MAIL_MAX_MESSAGE_SIZE, &n, &owned);
     size_t found = body ? dsn_rfc3464_parse(ctx, body, n) : 0;
-    free(body);
+    free(owned);
     if (found == 0 && ctx->status_part->header) {
         /* some gateways put the fields in the part header (no blank line) */
         found = dsn_rfc3464_parse(ctx, ctx->status_part->header, ctx->status_part->header_len);
@@ -377,7 +413,8 @@ dsn_other_reports(struct dsn_ctx *ctx)
     if (!p)
         return;
     size_t n = 0;
-    char *body = dsn_part_bytes(p, false, DSN_MAX_SCAN, &n);
+    char *owned;
+    const char *body = dsn_part_view(p, DSN_MAX_SCAN, &n, &owned);
     if (p == ctx->arf_part) {
         rep->kind = DSN_KIND_FEEDBACK;
         rep->source = "arf";
@@ -388,7 +425,7 @@ dsn_other_reports(struct dsn_ctx *ctx)
         dsn_mdn_parse(ctx, body ? body : "", n);
     }
     rep->confidence = DSN_CONFIDENCE_HIGH;
-    free(body);
+    free(owned);
 }
 
 /* Final-Recipient, unless it is not an address ("|/usr/bin/prog a@b",
@@ -458,7 +495,7 @@ dsn_analyze(const struct mail_message *msg)
     dsn_text_enrich(&ctx);
     dsn_finish(&ctx);
     dsn_text_reader_free(&ctx);
-    free(ctx.notice);
+    free(ctx.notice_owned);
     strbuf_free(&ctx.notes);
     return rep;
 }
