@@ -19,7 +19,7 @@
 _Static_assert(DSN_GROUP_NOTICE_ROWS <= DSN_NOTICE_MAX, "raise DSN_NOTICE_MAX");
 
 /* ASCII lowercase of every byte, one load per byte in the scan loop. */
-#define DSN_F(c) ((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c))
+#define DSN_F(c) ((unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c)))
 #define DSN_F4(c) DSN_F(c), DSN_F(c + 1), DSN_F(c + 2), DSN_F(c + 3)
 #define DSN_F16(c) DSN_F4(c), DSN_F4(c + 4), DSN_F4(c + 8), DSN_F4(c + 12)
 #define DSN_F64(c) DSN_F16(c), DSN_F16(c + 16), DSN_F16(c + 32), DSN_F16(c + 48)
