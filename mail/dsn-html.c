@@ -68,6 +68,7 @@ dsn_html_to_text(const char *s, size_t len, size_t *out_len)
     static const char *const blocks[] = {"br",    "p",  "div",  "tr",  "li",     "h1",  "h2", "h3",
                                          "table", "/p", "/div", "/tr", "/table", "/li", "hr"};
     struct strbuf sb = STRBUF_INIT;
+    strbuf_grow(&sb, len); /* the text is never longer than the HTML */
     for (size_t i = 0; i < len;) {
         char c = s[i];
         if (c == '&') {
@@ -75,8 +76,17 @@ dsn_html_to_text(const char *s, size_t len, size_t *out_len)
             continue;
         }
         if (c != '<') {
-            strbuf_addc(&sb, c == '\r' ? '\n' : c);
-            i++;
+            /* a run of text up to the next markup or CR, copied at once */
+            size_t run = i;
+            while (run < len && s[run] != '<' && s[run] != '&' && s[run] != '\r')
+                run++;
+            if (run == i) { /* a CR */
+                strbuf_addc(&sb, '\n');
+                run++;
+            } else {
+                strbuf_add(&sb, s + i, run - i);
+            }
+            i = run;
             continue;
         }
         if (i + 4 <= len && strncmp(s + i, "<!--", 4) == 0) {
@@ -85,12 +95,14 @@ dsn_html_to_text(const char *s, size_t len, size_t *out_len)
         }
         const char *tag = s + i + 1;
         size_t tl = len - i - 1;
-        if (dsn_html_tag_is(tag, tl, "style") || dsn_html_tag_is(tag, tl, "script")) {
+        bool s_tag = tl > 0 && (tag[0] == 's' || tag[0] == 'S');
+        if (s_tag && (dsn_html_tag_is(tag, tl, "style") || dsn_html_tag_is(tag, tl, "script"))) {
             i = dsn_html_skip_to_close(s, len, i + 1,
                                        tag[1] == 't' || tag[1] == 'T' ? "</style>" : "</script>");
             continue;
         }
-        for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++)
+        bool maybe = tl > 0 && tag[0] && strchr("bpdtlhBPDTLH/", tag[0]); /* blocks' initials */
+        for (size_t k = 0; maybe && k < sizeof blocks / sizeof blocks[0]; k++)
             if (dsn_html_tag_is(tag, tl, blocks[k])) {
                 strbuf_addc(&sb, '\n');
                 break;

@@ -38,6 +38,10 @@ dsn_glob_at(const char *t, size_t tl, const char *p)
             for (size_t skip = 0; skip <= 64 && skip <= tl; skip++) {
                 if (skip && t[skip - 1] == '\n')
                     break;
+                bool lead = *p && *p != '*'; /* the next literal byte must be there */
+                if (lead &&
+                    (skip == tl || dsn_fold_table[(unsigned char)t[skip]] != (unsigned char)*p))
+                    continue;
                 if (dsn_glob_at(t + skip, tl - skip, p))
                     return true;
             }
@@ -55,7 +59,7 @@ static bool
 dsn_phrase_at(const struct dsn_phrase *ph, uint64_t head, const char *t, size_t tl)
 {
     if ((head & ph->mask) != ph->head)
-        return false; /* most candidates end here */
+        return false;
     if (ph->glob)
         return dsn_glob_at(t, tl, ph->text);
     if (ph->len > tl)
@@ -66,19 +70,26 @@ dsn_phrase_at(const struct dsn_phrase *ph, uint64_t head, const char *t, size_t 
     return true;
 }
 
-/* The entries of one hash, seen at s[j]: each names a row and where in it
- * those bytes are.  Kept out of the scan loop, which then holds only a few
- * values in registers.  False stops the scan. */
+/* Row id at s[i]?  Then tell fn (false: stop).  Out of the scan loop,
+ * which then holds only a few values in registers. */
 static __attribute__((noinline)) bool
+dsn_match_row(unsigned id, const char *s, size_t len, size_t i, dsn_match_fn fn, void *arg)
+{
+    const struct dsn_phrase *ph = &dsn_phrases[id];
+    return !dsn_phrase_at(ph, dsn_head(s + i, len - i), s + i, len - i) || fn(arg, ph, i);
+}
+
+/* The entries of hash h, seen at s[j]: each names a row, where in it those
+ * bytes are and its first byte, which most candidates fail on.  False
+ * stops the scan. */
+static inline bool
 dsn_match_slot(const struct dsn_index *ix, uint32_t h, const char *s, size_t len, size_t j,
                dsn_match_fn fn, void *arg)
 {
     for (unsigned k = ix->start[h]; k < ix->start[h + 1]; k++) {
-        if (ix->offs[k] > j)
-            continue;
-        size_t i = j - ix->offs[k];
-        const struct dsn_phrase *ph = &dsn_phrases[ix->ids[k]];
-        if (dsn_phrase_at(ph, dsn_head(s + i, len - i), s + i, len - i) && !fn(arg, ph, i))
+        size_t off = ix->offs[k];
+        if (off <= j && dsn_fold_table[(unsigned char)s[j - off]] == ix->firsts[k] &&
+            !dsn_match_row(ix->ids[k], s, len, j - off, fn, arg))
             return false;
     }
     return true;
@@ -101,7 +112,7 @@ dsn_match_scan(enum dsn_group group, const char *s, size_t len, dsn_match_fn fn,
     if (ix->stride > 1) {
         for (size_t j = 0; j + 2 < len; j += ix->stride) {
             uint32_t h = dsn_index_hash(dsn_key_at(u + j));
-            if (ix->start[h] != ix->start[h + 1] && !dsn_match_slot(ix, h, s, len, j, fn, arg))
+            if (!dsn_match_slot(ix, h, s, len, j, fn, arg))
                 return;
         }
         return;
@@ -111,7 +122,7 @@ dsn_match_scan(enum dsn_group group, const char *s, size_t len, dsn_match_fn fn,
     for (size_t i = 0; i + 2 < len; i++) {
         key = key >> 8 | (uint32_t)dsn_fold_table[u[i + 2]] << 16;
         uint32_t h = dsn_index_hash(key);
-        if (ix->start[h] != ix->start[h + 1] && !dsn_match_slot(ix, h, s, len, i, fn, arg))
+        if (!dsn_match_slot(ix, h, s, len, i, fn, arg))
             return;
     }
 }

@@ -185,13 +185,13 @@ gen_u8s(FILE *out, const char *name, const char *group, const uint8_t *v, size_t
     fprintf(out, "%s\n};\n", n ? "" : "0");
 }
 
-/* start, ids and offs of one group: the entries of each hash in row order. */
+/* start, ids, offs and firsts of one group: the entries of each hash in row order. */
 static void
 gen_index(FILE *out, enum dsn_group g, unsigned stride)
 {
     enum { NHASH = 1u << DSN_INDEX_BITS };
     static uint16_t ids[GEN_NROWS * DSN_INDEX_MAX_STRIDE], start[NHASH + 1];
-    static uint8_t offs[GEN_NROWS * DSN_INDEX_MAX_STRIDE];
+    static uint8_t offs[GEN_NROWS * DSN_INDEX_MAX_STRIDE], firsts[GEN_NROWS * DSN_INDEX_MAX_STRIDE];
     static unsigned off[GEN_NROWS];
     gen_windows(g, stride, off);
     size_t nids = 0;
@@ -201,6 +201,7 @@ gen_index(FILE *out, enum dsn_group g, unsigned stride)
             for (unsigned o = 0; gen_list_group[gen_rows[i].list] == g && o < stride; o++)
                 if (gen_hash(gen_rows[i].text + off[i] + o) == h) {
                     ids[nids] = (uint16_t)i;
+                    firsts[nids] = (uint8_t)gen_rows[i].text[0];
                     offs[nids++] = (uint8_t)(off[i] + o);
                 }
     }
@@ -208,6 +209,7 @@ gen_index(FILE *out, enum dsn_group g, unsigned stride)
     gen_u16s(out, "start", gen_group_names[g], start, NHASH + 1);
     gen_u16s(out, "ids", gen_group_names[g], ids, nids);
     gen_u8s(out, "offs", gen_group_names[g], offs, nids);
+    gen_u8s(out, "firsts", gen_group_names[g], firsts, nids);
     fprintf(out, "\n");
 }
 
@@ -255,8 +257,9 @@ gen_index_header(const char *path)
         gen_index(out, (enum dsn_group)g, gen_stride((enum dsn_group)g));
     fprintf(out, "static const struct dsn_index dsn_indexes[DSN_GROUP_COUNT] = {\n");
     for (int g = 0; g < DSN_GROUP_COUNT; g++)
-        fprintf(out, "    {dsn_ix_%s_start, dsn_ix_%s_ids, dsn_ix_%s_offs, %u},\n",
-                gen_group_names[g], gen_group_names[g], gen_group_names[g],
+        fprintf(out,
+                "    {dsn_ix_%s_start, dsn_ix_%s_ids, dsn_ix_%s_offs, dsn_ix_%s_firsts, %u},\n",
+                gen_group_names[g], gen_group_names[g], gen_group_names[g], gen_group_names[g],
                 gen_stride((enum dsn_group)g));
     fprintf(out, "};\n");
     return fclose(out);

@@ -28,6 +28,7 @@
     X(MARKER, NOTICE, NONE)                                                                        \
     X(FIELD, NOTICE, NONE)                                                                         \
     X(JSON, NOTICE, NONE)                                                                          \
+    X(QUOTED, NOTICE, NONE)                                                                        \
     X(SUBJECT, HEADER, NONE)                                                                       \
     X(DAEMON, HEADER, NONE)                                                                        \
     X(AUTOREPLY, HEADER, NONE)                                                                     \
@@ -72,7 +73,8 @@ struct dsn_phrase {
  * phrase is filed under its bytes at `stride` consecutive offsets (where
  * the index is emptiest, chosen by the generator), and a sampled position
  * meets each occurrence at exactly one of them.  The entries of hash h are
- * [start[h], start[h + 1]): rows ids[], offsets offs[], in row order. */
+ * [start[h], start[h + 1]): rows ids[], offsets offs[] and first bytes
+ * firsts[], in row order. */
 #define DSN_INDEX_BITS 12
 #define DSN_INDEX_MAX_STRIDE 8
 
@@ -80,6 +82,7 @@ struct dsn_index {
     const uint16_t *start; /* (1 << DSN_INDEX_BITS) + 1 entries */
     const uint16_t *ids;   /* rows of the phrase table */
     const uint8_t *offs;   /* where in the row the hashed bytes are */
+    const uint8_t *firsts; /* the row's first byte (a quick check) */
     unsigned stride;       /* 1 .. DSN_INDEX_MAX_STRIDE */
 };
 

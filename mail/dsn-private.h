@@ -225,8 +225,8 @@ void dsn_words_free(struct dsn_words *w);
 /* Reason from wording alone: the specific phrases when `specific`, else the
  * general ones; DSN_REASON_UNDEFINED if none matches. */
 enum dsn_reason dsn_words_reason(const struct dsn_words *w, bool specific);
-/* Both tables, specific first. */
-enum dsn_reason dsn_reason_from_text(const char *text, size_t len);
+/* Does the text name any reason (either list, or a missing domain)? */
+bool dsn_reason_any(const char *text, size_t len);
 /* The SMTP stage a text says failed ("CONN", "HELO", "MAIL", "RCPT", "DATA"). */
 bool dsn_smtp_command(const char *text, size_t len, char out[8]);
 

@@ -36,58 +36,87 @@ dsn_domain_missing(const char *lc, size_t len)
     return false;
 }
 
+/* An SMTP reply code starting a line of a multi-line reply: "550-", "550 "
+ * after a line break or space (a NUL counts as a code's first byte, as it
+ * always has). */
+static bool
+dsn_reply_token(const char *lc, size_t len, size_t r)
+{
+    char c = lc[r];
+    return r + 4 <= len && (r == 0 || lc[r - 1] == ' ' || lc[r - 1] == '\n') &&
+           (c == '2' || c == '4' || c == '5' || c == '\0') && isdigit((unsigned char)lc[r + 1]) &&
+           isdigit((unsigned char)lc[r + 2]) && (lc[r + 3] == '-' || lc[r + 3] == ' ');
+}
+
+static bool
+dsn_white(char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 /* Multi-line SMTP replies repeat the code on each line ("550-5.7.1 Messages
  * with multiple\n550-5.7.1 addresses in From"): drop the repeats after the
- * first line and collapse white space, so phrases match across lines. */
+ * first line and collapse white space, so phrases match across lines.  Works
+ * a run of non-white bytes at a time: a code can only start one. */
 static size_t
 dsn_unfold_reply(char *lc, size_t len)
 {
     size_t w = 0;
     bool seen = false, space = false;
     for (size_t r = 0; r < len;) {
-        bool tok = r + 4 <= len && (r == 0 || lc[r - 1] == ' ' || lc[r - 1] == '\n') &&
-                   strchr("245", lc[r]) && isdigit((unsigned char)lc[r + 1]) &&
-                   isdigit((unsigned char)lc[r + 2]) && (lc[r + 3] == '-' || lc[r + 3] == ' ');
+        if (dsn_white(lc[r])) {
+            space = true;
+            r++;
+            continue;
+        }
+        bool tok = dsn_reply_token(lc, len, r);
         if (tok && seen) {
             char code[16];
             r += 4;
-            size_t n = dsn_status_at(lc, len, r, code);
-            r += n;
+            r += dsn_status_at(lc, len, r, code);
             space = true;
             continue;
         }
         seen |= tok;
-        char c = lc[r++];
-        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
-            space = true;
-            continue;
-        }
         if (space && w > 0)
             lc[w++] = ' ';
         space = false;
-        lc[w++] = c;
+        while (r < len && !dsn_white(lc[r]))
+            lc[w++] = lc[r++];
     }
     lc[w] = '\0';
     return w;
 }
 
-void
-dsn_words_init(struct dsn_words *w, const char *text, size_t len)
+/* Lowercased, apostrophes made ASCII, replies unfolded; nothing looked up. */
+static void
+dsn_words_prep(struct dsn_words *w, const char *text, size_t len)
 {
     if (!text)
         len = 0;
     if (len > DSN_MAX_DIAGNOSTIC)
         len = DSN_MAX_DIAGNOSTIC;
-    char *lc = dsn_lower_dup(text ? text : "", len);
-    /* typographic apostrophes ("wasn\u2019t") as ASCII */
-    for (char *q = lc; (q = memmem(q, len - (size_t)(q - lc), "\xe2\x80\x99", 3)) != NULL;) {
-        memmove(q + 1, q + 3, len - (size_t)(q + 3 - lc));
-        len -= 2;
-        *q = '\'';
-        lc[len] = '\0';
+    char *lc = xmalloc(len + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        if (text[i] == '\xe2' && i + 2 < len && text[i + 1] == '\x80' && text[i + 2] == '\x99') {
+            lc[n++] = '\''; /* a typographic apostrophe ("wasn\u2019t") as ASCII */
+            i += 2;
+            continue;
+        }
+        lc[n++] = (char)dsn_fold((unsigned char)text[i]);
     }
+    len = n;
+    lc[len] = '\0';
     w->lc = lc;
     w->len = dsn_unfold_reply(lc, len);
+    w->specific = w->general = NULL;
+}
+
+void
+dsn_words_init(struct dsn_words *w, const char *text, size_t len)
+{
+    dsn_words_prep(w, text, len);
     const struct dsn_phrase *rows[DSN_LIST_COUNT];
     dsn_match_rows(DSN_GROUP_REASON, w->lc, w->len, rows);
     w->specific = rows[DSN_LIST_SPECIFIC];
@@ -116,14 +145,26 @@ dsn_words_reason(const struct dsn_words *w, bool specific)
     return found;
 }
 
-enum dsn_reason
-dsn_reason_from_text(const char *text, size_t len)
+static bool
+dsn_words_any_fn(void *arg, const struct dsn_phrase *phrase, size_t at)
+{
+    (void)phrase, (void)at;
+    *(bool *)arg = true;
+    return false; /* one is enough */
+}
+
+bool
+dsn_reason_any(const char *text, size_t len)
 {
     struct dsn_words w;
-    dsn_words_init(&w, text, len);
-    enum dsn_reason r = dsn_words_reason(&w, true);
-    if (r == DSN_REASON_UNDEFINED)
-        r = dsn_words_reason(&w, false);
+    dsn_words_prep(&w, text, len);
+    bool any = false;
+    if (w.len > 0) { /* what dsn_words_reason() would find, tried cheapest first */
+        any = memmem(w.lc, w.len, "does not exist", 14) != NULL;
+        if (!any)
+            dsn_match_scan(DSN_GROUP_REASON, w.lc, w.len, dsn_words_any_fn, &any);
+        any = any || dsn_domain_missing(w.lc, w.len);
+    }
     dsn_words_free(&w);
-    return r;
+    return any;
 }

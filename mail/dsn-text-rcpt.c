@@ -88,9 +88,15 @@ dsn_header_line(const char *l, size_t len)
     };
     const char *t = l;
     size_t tl = len;
+    while (tl > 0 && isspace((unsigned char)*t))
+        t++, tl--;
+    /* most lines start with a byte no name starts with */
+    unsigned char c = tl > 0 ? dsn_fold((unsigned char)t[0]) : 0;
+    if (c == 0 || !memchr("abcdefilmrswx>(", c, 15))
+        return false;
     dsn_trim(&t, &tl);
-    for (size_t i = 0; tl > 0 && i < sizeof names / sizeof names[0]; i++)
-        if (dsn_fold((unsigned char)t[0]) == names[i][0] && dsn_has_prefix(t, tl, names[i]))
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (c == (unsigned char)names[i][0] && dsn_has_prefix(t, tl, names[i]))
             return true;
     return false;
 }
@@ -98,7 +104,7 @@ dsn_header_line(const char *l, size_t len)
 static void
 dsn_reader_lines(struct dsn_reader *rd)
 {
-    size_t cap = 256;
+    size_t cap = 32; /* most notices have fewer lines: a small, cheap allocation */
     rd->lines = xmalloc(cap * sizeof *rd->lines);
     for (size_t pos = 0, next; pos < rd->len && rd->nlines < DSN_MAX_LINES; pos = next) {
         size_t end = dsn_line_end(rd->text, rd->len, pos, &next);
@@ -335,7 +341,7 @@ dsn_explains(const char *s, size_t len)
     if (!dsn_has_words(s, len))
         return false;
     char st[16];
-    return dsn_status_find(s, len, st) || dsn_reason_from_text(s, len) != DSN_REASON_UNDEFINED;
+    return dsn_status_find(s, len, st) || dsn_reason_any(s, len);
 }
 
 static bool
@@ -519,8 +525,9 @@ dsn_reader_emit(struct dsn_reader *rd, int rank, bool delayed)
          * DSN_SEARCH_MAX recipients only */
         if (!dsn_has_code(sb.buf ? sb.buf : "", sb.len) && rep->nrcpts - first <= DSN_SEARCH_MAX)
             dsn_diag_search(rd, r->recipient, c->line, distinct == 1, &sb);
-        bool own = dsn_explains(sb.buf, sb.len) || dsn_has_words(sb.buf, sb.len);
-        if (!dsn_explains(sb.buf, sb.len))
+        bool explains = dsn_explains(sb.buf, sb.len);
+        bool own = explains || dsn_has_words(sb.buf, sb.len);
+        if (!explains)
             dsn_text_summary(rd->ctx, &sb);
         r->diagnostic = dsn_strclean(sb.buf, sb.len, DSN_MAX_DIAGNOSTIC, true);
         r->diagnostic_generic = r->diagnostic && !own;

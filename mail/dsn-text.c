@@ -125,7 +125,12 @@ dsn_notice_scan(struct dsn_ctx *ctx)
     size_t len = ctx->notice_len; /* at most DSN_MAX_SCAN: positions fit */
     dsn_match_scan(DSN_GROUP_NOTICE, ctx->notice, len, dsn_notice_hit, ctx);
     size_t scan = len < DSN_MAX_SCAN ? len : DSN_MAX_SCAN;
-    size_t header = dsn_quoted_header(ctx->notice, scan, len);
+    /* the first quoted header line: at the start, or after a line break */
+    size_t header = dsn_notice_earliest(ctx, DSN_LIST_QUOTED, scan);
+    header = header != SIZE_MAX ? header + 1 : len;
+    if (dsn_has_prefix(ctx->notice, scan, "return-path:") ||
+        dsn_has_prefix(ctx->notice, scan, "received:"))
+        header = 0;
     size_t window = dsn_marker_window(header, scan);
     size_t marker = dsn_notice_earliest(ctx, DSN_LIST_MARKER, window);
     ctx->notice_end = dsn_original_line(ctx->notice, len, header, marker);

@@ -24,6 +24,16 @@ dsn_lc(int c)
     return (c >= 'A' && c <= 'Z') ? c + 32 : c;
 }
 
+/* Case-insensitive (ASCII) compare of n bytes. */
+static bool
+dsn_caseeq(const char *s, const char *needle, size_t n)
+{
+    for (size_t j = 0; j < n; j++)
+        if (dsn_lc((unsigned char)s[j]) != dsn_lc((unsigned char)needle[j]))
+            return false;
+    return true;
+}
+
 const char *
 dsn_memcasemem(const char *s, size_t len, const char *needle)
 {
@@ -32,15 +42,22 @@ dsn_memcasemem(const char *s, size_t len, const char *needle)
         return s;
     if (!s || n > len)
         return NULL;
-    int first = dsn_lc((unsigned char)needle[0]);
-    for (size_t i = 0; i + n <= len; i++) {
-        if (dsn_lc((unsigned char)s[i]) != first)
-            continue;
-        size_t j = 1;
-        while (j < n && dsn_lc((unsigned char)s[i + j]) == dsn_lc((unsigned char)needle[j]))
-            j++;
-        if (j == n)
-            return s + i;
+    /* candidates: the first byte in either case, found with memchr */
+    int lo = dsn_lc((unsigned char)needle[0]);
+    int up = lo >= 'a' && lo <= 'z' ? lo - 32 : lo;
+    size_t last = len - n; /* the last possible start */
+    const char *pl = memchr(s, lo, last + 1);
+    const char *pu = up != lo ? memchr(s, up, last + 1) : NULL;
+    while (pl || pu) {
+        const char *p = !pu || (pl && pl < pu) ? pl : pu;
+        if (dsn_caseeq(p + 1, needle + 1, n - 1))
+            return p;
+        size_t from = (size_t)(p - s) + 1;
+        const char *next = from <= last ? memchr(s + from, *p, last + 1 - from) : NULL;
+        if (p == pl)
+            pl = next;
+        else
+            pu = next;
     }
     return NULL;
 }
@@ -400,8 +417,10 @@ size_t
 dsn_addr_next(const char *s, size_t len, size_t from, size_t *alen)
 {
     for (size_t at = from; s && at < len; at++) {
-        if (s[at] != '@')
-            continue;
+        const char *sign = memchr(s + at, '@', len - at);
+        if (!sign)
+            break;
+        at = (size_t)(sign - s);
         size_t b = at;
         bool quoted = false;
         if (b > from && s[b - 1] == '"') {
