@@ -21,21 +21,36 @@
 #include "mail/message.h"
 
 /* Length of the header block at s (up to the empty line); *body is where
- * the body starts, or len. */
+ * the body starts, or len.  An empty line starts at 0 or after a line
+ * break: "\n\n", "\n\r" or "\r\r" (a CR before LF ends no line), so the
+ * line feeds are enough to find it, and a lone-CR pair before that. */
 static size_t
 dsn_header_block(const char *s, size_t len, size_t *body)
 {
-    for (size_t pos = 0, next; pos < len; pos = next) {
-        size_t end = dsn_line_end(s, len, pos, &next);
-        if (end == pos) {
-            *body = next;
-            return pos;
+    size_t end = len;
+    if (len > 0 && (s[0] == '\n' || s[0] == '\r')) {
+        end = 0;
+    } else {
+        for (const char *q = memchr(s, '\n', len); q;
+             q = memchr(q + 1, '\n', len - (size_t)(q + 1 - s))) {
+            if ((size_t)(q + 1 - s) < len && (q[1] == '\n' || q[1] == '\r')) {
+                end = (size_t)(q + 1 - s);
+                break;
+            }
         }
-        if (next <= pos)
-            break;
+        for (const char *cr = memchr(s, '\r', end); cr && (size_t)(cr + 1 - s) < end;
+             cr = memchr(cr + 1, '\r', end - (size_t)(cr + 1 - s)))
+            if (cr[1] == '\r') {
+                end = (size_t)(cr + 1 - s);
+                break;
+            }
     }
-    *body = len;
-    return len;
+    if (end == len) {
+        *body = len;
+        return len;
+    }
+    dsn_line_end(s, len, end, body);
+    return end;
 }
 
 /* Does s start with something that looks like a header field? */
@@ -48,17 +63,17 @@ dsn_looks_like_header(const char *s, size_t len)
     return i > 0 && i < len && s[i] == ':';
 }
 
+/* The id of a Message-ID value v[0..len) (up to any NUL), brackets removed. */
 static char *
-dsn_msgid_clean(const char *v)
+dsn_msgid_clean(const char *v, size_t len)
 {
-    if (!v)
-        return NULL;
-    const char *lt = strchr(v, '<');
+    const char *end = v + strnlen(v, len);
+    const char *lt = memchr(v, '<', (size_t)(end - v));
     const char *b = lt ? lt + 1 : v;
-    while (isspace((unsigned char)*b))
+    while (b < end && isspace((unsigned char)*b))
         b++;
     size_t n = 0;
-    while (b[n] && b[n] != '>' && !isspace((unsigned char)b[n]))
+    while (b + n < end && b[n] != '>' && !isspace((unsigned char)b[n]))
         n++;
     return n ? dsn_strclean(b, n, DSN_MAX_FIELD, true) : NULL;
 }
@@ -70,8 +85,12 @@ dsn_msgid_clean(const char *v)
 static char *
 dsn_original_text(const char *v, size_t len)
 {
+    bool words = false; /* "=?" */
+    for (const char *eq = memchr(v, '=', len); eq && !words;
+         eq = memchr(eq + 1, '=', len - (size_t)(eq + 1 - v)))
+        words = (size_t)(eq + 1 - v) < len && eq[1] == '?';
     size_t a = dsn_ascii_span(v, len);
-    bool plain = !memmem(v, len, "=?", 2) && (a == len || utf8_valid(v + a, len - a));
+    bool plain = !words && (a == len || utf8_valid(v + a, len - a));
     if (plain)
         return dsn_strclean(v, strnlen(v, len), DSN_MAX_FIELD, true);
     char *d = mail_header_decode(v, len);
@@ -112,21 +131,26 @@ dsn_original_fields(struct dsn_original *o, const char *s, size_t hlen)
         const char *colon = memchr(s + pos, ':', end - pos);
         if (!colon)
             continue;
+        /* the value: the rest of the line, and any folded lines below it */
+        const char *val = colon + 1;
+        size_t vlen = end - (size_t)(colon + 1 - s);
         struct strbuf v = STRBUF_INIT;
-        strbuf_add(&v, colon + 1, end - (size_t)(colon + 1 - s));
-        while (next < hlen && (s[next] == ' ' || s[next] == '\t') && v.len < DSN_MAX_FIELD) {
-            size_t ls = next;
-            size_t le = dsn_line_end(s, hlen, ls, &next);
-            strbuf_addc(&v, ' ');
-            strbuf_add(&v, s + ls, le - ls);
-            if (next <= ls)
-                break;
+        if (next < hlen && (s[next] == ' ' || s[next] == '\t')) {
+            strbuf_add(&v, val, vlen);
+            while (next < hlen && (s[next] == ' ' || s[next] == '\t') && v.len < DSN_MAX_FIELD) {
+                size_t ls = next;
+                size_t le = dsn_line_end(s, hlen, ls, &next);
+                strbuf_addc(&v, ' ');
+                strbuf_add(&v, s + ls, le - ls);
+                if (next <= ls)
+                    break;
+            }
+            val = v.buf, vlen = v.len;
         }
         if (k == 0)
-            *slots[k] = dsn_msgid_clean(strbuf_str(&v));
+            *slots[k] = dsn_msgid_clean(val, vlen);
         else
-            *slots[k] =
-                dsn_original_text(strbuf_str(&v), v.len < DSN_MAX_FIELD ? v.len : DSN_MAX_FIELD);
+            *slots[k] = dsn_original_text(val, vlen < DSN_MAX_FIELD ? vlen : DSN_MAX_FIELD);
         left -= *slots[k] != NULL;
         strbuf_free(&v);
     }

@@ -313,21 +313,37 @@ dsn_status_specific(const char *code)
     return a && b && atoi(a + 1) != 0 && atoi(b + 1) != 0;
 }
 
+/* The next status code starting at or after from, found through its first
+ * dot (codes are rare, dots are rarer than digits): its start, or SIZE_MAX.
+ * Positions inside a code never start one (a digit or dot precedes them). */
+static size_t
+dsn_status_next(const char *s, size_t len, size_t from, char code[16], size_t *n)
+{
+    for (size_t d = from + 1; s && d < len;) {
+        const char *dot = memchr(s + d, '.', len - d);
+        if (!dot)
+            break;
+        size_t pos = (size_t)(dot - s) - 1;
+        *n = dsn_status_at(s, len, pos, code);
+        if (*n)
+            return pos;
+        d = pos + 2;
+    }
+    return SIZE_MAX;
+}
+
 bool
 dsn_status_find_specific(const char *s, size_t len, const char *except, char out[16])
 {
     int best = 99;
     char code[16];
-    for (size_t i = 0; s && i < len; i++) {
-        if (s[i] != '4' && s[i] != '5')
+    size_t n;
+    for (size_t i = dsn_status_next(s, len, 0, code, &n); i != SIZE_MAX;
+         i = dsn_status_next(s, len, i + n, code, &n)) {
+        if (code[0] == '2' || !dsn_status_specific(code) ||
+            (except && strcmp(code + 1, except + 1) == 0))
             continue;
-        size_t n = dsn_status_at(s, len, i, code);
-        if (n == 0)
-            continue;
-        i += n - 1;
-        if (!dsn_status_specific(code) || (except && strcmp(code + 1, except + 1) == 0))
-            continue;
-        int rank = dsn_status_rank(s, i + 1 - n);
+        int rank = dsn_status_rank(s, i);
         if (rank < best) {
             best = rank;
             memcpy(out, code, sizeof code);
@@ -341,12 +357,9 @@ dsn_status_find(const char *s, size_t len, char out[16])
 {
     int best = 99;
     char code[16];
-    for (size_t i = 0; s && i < len; i++) {
-        if (s[i] != '2' && s[i] != '4' && s[i] != '5')
-            continue;
-        size_t n = dsn_status_at(s, len, i, code);
-        if (n == 0)
-            continue;
+    size_t n;
+    for (size_t i = dsn_status_next(s, len, 0, code, &n); i != SIZE_MAX;
+         i = dsn_status_next(s, len, i + n, code, &n)) {
         int rank = dsn_status_rank(s, i);
         if (code[0] == '2')
             rank = 3; /* success codes only when nothing else is there */
@@ -356,7 +369,6 @@ dsn_status_find(const char *s, size_t len, char out[16])
             if (rank == 0)
                 break;
         }
-        i += n - 1;
     }
     return best != 99;
 }
