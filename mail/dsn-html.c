@@ -18,6 +18,8 @@ static bool
 dsn_html_tag_is(const char *tag, size_t len, const char *name)
 {
     size_t n = strlen(name);
+    if (len == 0 || (tag[0] | 0x20) != (name[0] | 0x20))
+        return false; /* most tags differ at once */
     return len >= n && strncasecmp(tag, name, n) == 0 &&
            (len == n || !isalnum((unsigned char)tag[n]));
 }

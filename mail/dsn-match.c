@@ -127,6 +127,46 @@ dsn_match_scan(enum dsn_group group, const char *s, size_t len, dsn_match_fn fn,
     }
 }
 
+static enum dsn_group
+dsn_list_group(enum dsn_list list)
+{
+    static const enum dsn_group groups[] = {
+#define DSN_LIST_GROUP(name, group, kind) DSN_GROUP_##group,
+        DSN_LISTS(DSN_LIST_GROUP)
+#undef DSN_LIST_GROUP
+    };
+    return groups[list];
+}
+
+/* Where row id first starts (at[] from its group's first row), if the
+ * phrase lies entirely in [0, end). */
+static size_t
+dsn_row_at(const uint32_t *at, unsigned id, size_t end)
+{
+    uint32_t a = at[id - dsn_group_first[dsn_list_group(dsn_phrases[id].list)]];
+    return a == UINT32_MAX || a + (size_t)dsn_phrases[id].len > end ? SIZE_MAX : a;
+}
+
+const struct dsn_phrase *
+dsn_rows_first(const uint32_t *at, enum dsn_list list, size_t end)
+{
+    for (unsigned id = dsn_list_first[list]; id < dsn_list_first[list + 1]; id++)
+        if (dsn_row_at(at, id, end) != SIZE_MAX)
+            return &dsn_phrases[id];
+    return NULL;
+}
+
+size_t
+dsn_rows_earliest(const uint32_t *at, enum dsn_list list, size_t end)
+{
+    size_t best = SIZE_MAX;
+    for (unsigned id = dsn_list_first[list]; id < dsn_list_first[list + 1]; id++) {
+        size_t a = dsn_row_at(at, id, end);
+        best = a < best ? a : best;
+    }
+    return best;
+}
+
 const struct dsn_phrase *
 dsn_phrase_row(unsigned id)
 {
@@ -149,17 +189,6 @@ unsigned
 dsn_group_first_row(enum dsn_group group)
 {
     return dsn_group_first[group];
-}
-
-static enum dsn_group
-dsn_list_group(enum dsn_list list)
-{
-    static const enum dsn_group groups[] = {
-#define DSN_LIST_GROUP(name, group, kind) DSN_GROUP_##group,
-        DSN_LISTS(DSN_LIST_GROUP)
-#undef DSN_LIST_GROUP
-    };
-    return groups[list];
 }
 
 /* What one scan for one list keeps. */

@@ -170,6 +170,11 @@ const struct dsn_phrase *dsn_phrase_row(unsigned id);
 unsigned dsn_list_first_row(enum dsn_list list);
 unsigned dsn_list_end_row(enum dsn_list list);
 unsigned dsn_group_first_row(enum dsn_group group);
+/* Given each row's earliest start in a text (at[row - first row of its
+ * group], UINT32_MAX: nowhere): the first row of `list` that lies entirely
+ * in [0, end), or NULL; where the earliest such phrase starts, or SIZE_MAX. */
+const struct dsn_phrase *dsn_rows_first(const uint32_t *at, enum dsn_list list, size_t end);
+size_t dsn_rows_earliest(const uint32_t *at, enum dsn_list list, size_t end);
 
 /* ---- dsn-text.c ---- */
 /* Lowercased (ASCII) copy, NUL-terminated, owned. */

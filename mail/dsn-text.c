@@ -136,42 +136,26 @@ dsn_notice_scan(struct dsn_ctx *ctx)
     ctx->notice_end = dsn_original_line(ctx->notice, len, header, marker);
 }
 
-/* Where row id (of the NOTICE group) first starts, if entirely in [0, end). */
-static size_t
-dsn_notice_row_at(const struct dsn_ctx *ctx, unsigned id, size_t end)
-{
-    uint32_t at = ctx->notice_at[id - dsn_group_first_row(DSN_GROUP_NOTICE)];
-    if (at == UINT32_MAX || at + (size_t)dsn_phrase_row(id)->len > end)
-        return SIZE_MAX;
-    return at;
-}
-
 const struct dsn_phrase *
 dsn_notice_first(const struct dsn_ctx *ctx, enum dsn_list list, size_t end)
 {
-    for (unsigned id = dsn_list_first_row(list); id < dsn_list_end_row(list); id++)
-        if (dsn_notice_row_at(ctx, id, end) != SIZE_MAX)
-            return dsn_phrase_row(id);
-    return NULL;
+    return dsn_rows_first(ctx->notice_at, list, end);
 }
 
 size_t
 dsn_notice_earliest(const struct dsn_ctx *ctx, enum dsn_list list, size_t end)
 {
-    size_t best = SIZE_MAX;
-    for (unsigned id = dsn_list_first_row(list); id < dsn_list_end_row(list); id++) {
-        size_t at = dsn_notice_row_at(ctx, id, end);
-        best = at < best ? at : best;
-    }
-    return best;
+    return dsn_rows_earliest(ctx->notice_at, list, end);
 }
 
 size_t
 dsn_notice_find(const struct dsn_ctx *ctx, enum dsn_list list, const char *phrase)
 {
-    for (unsigned id = dsn_list_first_row(list); id < dsn_list_end_row(list); id++)
+    for (unsigned id = dsn_list_first_row(list); id < dsn_list_end_row(list); id++) {
+        uint32_t at = ctx->notice_at[id - dsn_group_first_row(DSN_GROUP_NOTICE)];
         if (strcmp(dsn_phrase_row(id)->text, phrase) == 0)
-            return dsn_notice_row_at(ctx, id, SIZE_MAX);
+            return at == UINT32_MAX ? SIZE_MAX : at;
+    }
     return SIZE_MAX;
 }
 
