@@ -147,11 +147,31 @@ gen_stride(enum dsn_group g)
     return min - 2 < DSN_INDEX_MAX_STRIDE ? (unsigned)(min - 2) : DSN_INDEX_MAX_STRIDE;
 }
 
+/* In how many phrases of group g (literal parts) the three bytes at t occur:
+ * bytes many phrases share ("mai" of "mailbox ...") are common in texts too,
+ * and every text that has them makes candidates of all those phrases. */
+static unsigned
+gen_sharing(enum dsn_group g, const char *t)
+{
+    unsigned n = 0;
+    for (size_t i = 0; i < GEN_NROWS; i++) {
+        const char *p = gen_rows[i].text;
+        size_t lit = gen_literal_len(p);
+        if (gen_list_group[gen_rows[i].list] != g)
+            continue;
+        for (size_t k = 0; k + 3 <= lit; k++)
+            if (memcmp(p + k, t, 3) == 0) {
+                n++;
+                break;
+            }
+    }
+    return n;
+}
+
 /* Where each row of group g is filed: offsets off[i] .. off[i] + stride - 1
  * (each sampled position meets an occurrence at exactly one of them).  The
- * window is chosen greedily, shortest phrases first, where the index is
- * emptiest: common words ("message", "deliver", "-----") shared by many
- * phrases would otherwise make the same slots long. */
+ * window is chosen greedily, shortest phrases first, for bytes few other
+ * phrases share and where the index is emptiest. */
 static void
 gen_windows(enum dsn_group g, unsigned stride, unsigned *off)
 {
@@ -159,20 +179,21 @@ gen_windows(enum dsn_group g, unsigned stride, unsigned *off)
     memset(fill, 0, sizeof fill);
     for (size_t want = 3; want <= 255; want++)
         for (size_t i = 0; i < GEN_NROWS; i++) {
-            size_t lit = gen_literal_len(gen_rows[i].text);
+            const char *p = gen_rows[i].text;
+            size_t lit = gen_literal_len(p);
             if (gen_list_group[gen_rows[i].list] != g || lit != want)
                 continue;
             unsigned best = 0, best_cost = ~0u;
             for (unsigned a = 0; a + stride + 2 <= lit; a++) {
                 unsigned cost = 0;
                 for (unsigned o = 0; o < stride; o++)
-                    cost += fill[gen_hash(gen_rows[i].text + a + o)];
+                    cost += 4 * gen_sharing(g, p + a + o) + fill[gen_hash(p + a + o)];
                 if (cost < best_cost)
                     best = a, best_cost = cost;
             }
             off[i] = best;
             for (unsigned o = 0; o < stride; o++)
-                fill[gen_hash(gen_rows[i].text + best + o)]++;
+                fill[gen_hash(p + best + o)]++;
         }
 }
 

@@ -54,37 +54,47 @@ dsn_white(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Multi-line SMTP replies repeat the code on each line ("550-5.7.1 Messages
- * with multiple\n550-5.7.1 addresses in From"): drop the repeats after the
- * first line and collapse white space, so phrases match across lines.  Works
- * a run of non-white bytes at a time: a code can only start one. */
+/* The words of text[0..len) into out (len + 1 bytes): ASCII-lowercased,
+ * typographic apostrophes ("wasn\u2019t") as ASCII, white space collapsed,
+ * and the codes that multi-line SMTP replies repeat on each line ("550-5.7.1
+ * Messages with multiple\n550-5.7.1 addresses in From") dropped after the
+ * first line, so phrases match across lines.  One pass, a run of non-white
+ * bytes at a time: a code can only start one (the tests on a code look at
+ * digits, dots and white space, which lowercasing leaves alone).  Returns
+ * the length. */
 static size_t
-dsn_unfold_reply(char *lc, size_t len)
+dsn_words_fill(char *out, const char *t, size_t len)
 {
     size_t w = 0;
     bool seen = false, space = false;
     for (size_t r = 0; r < len;) {
-        if (dsn_white(lc[r])) {
+        if (dsn_white(t[r])) {
             space = true;
             r++;
             continue;
         }
-        bool tok = dsn_reply_token(lc, len, r);
+        bool tok = dsn_reply_token(t, len, r);
         if (tok && seen) {
             char code[16];
             r += 4;
-            r += dsn_status_at(lc, len, r, code);
+            r += dsn_status_at(t, len, r, code);
             space = true;
             continue;
         }
         seen |= tok;
         if (space && w > 0)
-            lc[w++] = ' ';
+            out[w++] = ' ';
         space = false;
-        while (r < len && !dsn_white(lc[r]))
-            lc[w++] = lc[r++];
+        while (r < len && !dsn_white(t[r])) {
+            if (t[r] == '\xe2' && r + 2 < len && t[r + 1] == '\x80' && t[r + 2] == '\x99') {
+                out[w++] = '\'';
+                r += 3;
+            } else {
+                out[w++] = (char)dsn_fold((unsigned char)t[r++]);
+            }
+        }
     }
-    lc[w] = '\0';
+    out[w] = '\0';
     return w;
 }
 
@@ -96,20 +106,8 @@ dsn_words_prep(struct dsn_words *w, const char *text, size_t len)
         len = 0;
     if (len > DSN_MAX_DIAGNOSTIC)
         len = DSN_MAX_DIAGNOSTIC;
-    char *lc = xmalloc(len + 1);
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (text[i] == '\xe2' && i + 2 < len && text[i + 1] == '\x80' && text[i + 2] == '\x99') {
-            lc[n++] = '\''; /* a typographic apostrophe ("wasn\u2019t") as ASCII */
-            i += 2;
-            continue;
-        }
-        lc[n++] = (char)dsn_fold((unsigned char)text[i]);
-    }
-    len = n;
-    lc[len] = '\0';
-    w->lc = lc;
-    w->len = dsn_unfold_reply(lc, len);
+    w->lc = xmalloc(len + 1);
+    w->len = dsn_words_fill(w->lc, text, len);
     w->specific = w->general = NULL;
 }
 

@@ -24,16 +24,40 @@
 /* One field as read from a block. */
 struct dsn_field {
     char name[64]; /* lowercase */
+    size_t name_len;
     struct strbuf value;
     bool after_blank; /* a blank line preceded this field */
 };
+
+/* Is the field's name `name` (of n bytes)?  The length first: cheap. */
+static bool
+dsn_field_is(const struct dsn_field *f, const char *name, size_t n)
+{
+    return f->name_len == n && memcmp(f->name, name, n) == 0;
+}
+
+#define DSN_IS(f, lit) dsn_field_is(f, lit, sizeof lit - 1)
 
 struct dsn_fields {
     const char *s;
     size_t len;
     size_t pos;
     bool lenient; /* unindented non-field lines continue Diagnostic-Code */
+    /* the last line split: a field's end is found by looking at the next line */
+    size_t line_pos, line_end, line_next;
 };
+
+/* dsn_line_end(), remembering the last line: each is looked at twice. */
+static size_t
+dsn_fields_line(struct dsn_fields *it, size_t pos, size_t *next)
+{
+    if (it->line_next == 0 || it->line_pos != pos) {
+        it->line_pos = pos;
+        it->line_end = dsn_line_end(it->s, it->len, pos, &it->line_next);
+    }
+    *next = it->line_next;
+    return it->line_end;
+}
 
 /* "Name:" at the start of a line: returns the name length, 0 if not a field. */
 static size_t
@@ -58,32 +82,33 @@ dsn_fields_next(struct dsn_fields *it, struct dsn_field *f)
     size_t next;
     while (it->pos < it->len) {
         size_t start = it->pos;
-        size_t end = dsn_line_end(it->s, it->len, start, &next);
+        size_t end = dsn_fields_line(it, start, &next);
         it->pos = next;
         const char *l = it->s + start;
         size_t ll = end - start;
         size_t n = dsn_field_name(l, ll);
-        const char *t = l;
-        size_t tl = ll;
-        dsn_trim(&t, &tl);
-        if (tl == 0) {
-            f->after_blank = true;
+        if (n == 0 || isspace((unsigned char)l[0])) { /* no field: blank, prose or stray */
+            const char *t = l;
+            size_t tl = ll;
+            dsn_trim(&t, &tl);
+            f->after_blank |= tl == 0;
             continue;
         }
-        if (n == 0 || isspace((unsigned char)l[0]))
-            continue; /* prose, or a stray continuation */
         for (size_t i = 0; i < n; i++)
-            f->name[i] = (char)tolower((unsigned char)l[i]);
+            f->name[i] = (char)dsn_fold((unsigned char)l[i]);
         f->name[n] = '\0';
+        f->name_len = n;
         const char *colon = memchr(l, ':', ll);
         strbuf_add(&f->value, colon + 1, ll - (size_t)(colon + 1 - l));
-        bool diag = strcmp(f->name, "diagnostic-code") == 0;
+        bool diag = DSN_IS(f, "diagnostic-code");
         /* RFC 5322 §2.2.3 unfolding; lenient for unindented diagnostic lines */
         while (it->pos < it->len) {
             size_t s2 = it->pos;
-            size_t e2 = dsn_line_end(it->s, it->len, s2, &next);
+            size_t e2 = dsn_fields_line(it, s2, &next);
             const char *l2 = it->s + s2;
             size_t ll2 = e2 - s2;
+            if (!(ll2 > 0 && (l2[0] == ' ' || l2[0] == '\t')) && !(it->lenient && diag))
+                break; /* neither folded nor a loose diagnostic line: the next field */
             const char *t2 = l2;
             size_t tl2 = ll2;
             dsn_trim(&t2, &tl2);
@@ -108,6 +133,23 @@ dsn_value(const struct dsn_field *f, size_t max)
     return dsn_strclean(f->value.buf, f->value.len, max, true);
 }
 
+/* What follows the type of a cleaned value v (at semi), in v itself, or
+ * NULL (v freed) if nothing does.  v is dsn_strclean's output (valid UTF-8,
+ * single spaces, trimmed), so cleaning the rest again would only trim it. */
+static char *
+dsn_after_type(char *v, char *semi)
+{
+    char *rest = semi + 1;
+    while (*rest == ' ')
+        rest++;
+    if (!*rest) {
+        free(v);
+        return NULL;
+    }
+    memmove(v, rest, strlen(rest) + 1);
+    return v;
+}
+
 /* Type-prefixed value ("dns; mx.example.org"): the part after the type. */
 static char *
 dsn_typed_value(const struct dsn_field *f, char **type)
@@ -124,9 +166,7 @@ dsn_typed_value(const struct dsn_field *f, char **type)
             for (char *p = *type; *p; p++)
                 *p = (char)tolower((unsigned char)*p);
         }
-        char *rest = dsn_strclean(semi + 1, strlen(semi + 1), DSN_MAX_FIELD, true);
-        free(v);
-        return rest;
+        return dsn_after_type(v, semi);
     }
     return v;
 }
@@ -171,37 +211,40 @@ dsn_set(char **slot, char *value)
 static bool
 dsn_per_message_field(struct dsn_report *rep, const struct dsn_field *f)
 {
-    if (strcmp(f->name, "reporting-mta") == 0)
+    if (DSN_IS(f, "reporting-mta"))
         dsn_set(&rep->reporting_mta, dsn_typed_value(f, NULL));
-    else if (strcmp(f->name, "received-from-mta") == 0)
+    else if (DSN_IS(f, "received-from-mta"))
         dsn_set(&rep->received_from_mta, dsn_typed_value(f, NULL));
-    else if (strcmp(f->name, "arrival-date") == 0)
+    else if (DSN_IS(f, "arrival-date"))
         dsn_set(&rep->arrival_date, dsn_value(f, DSN_MAX_FIELD));
-    else if (strcmp(f->name, "original-envelope-id") == 0)
+    else if (DSN_IS(f, "original-envelope-id"))
         dsn_set(&rep->envelope_id, dsn_value(f, DSN_MAX_FIELD));
     else
-        return strcmp(f->name, "dsn-gateway") == 0 || strcmp(f->name, "x-postfix-queue-id") == 0;
+        return DSN_IS(f, "dsn-gateway") || DSN_IS(f, "x-postfix-queue-id");
     return true;
 }
 
 /* Field names that belong to a recipient group (RFC 3464 §2.3). */
 static int
-dsn_rcpt_field_id(const char *name)
+dsn_rcpt_field_id(const struct dsn_field *f)
 {
-    static const char *const names[] = {
-        "original-recipient",
-        "final-recipient",
-        "action",
-        "status",
-        "remote-mta",
-        "diagnostic-code",
-        "last-attempt-date",
-        "will-retry-until",
-        "final-log-id",
-        "x-actual-recipient",
+    static const struct {
+        const char *name;
+        size_t len;
+    } names[] = {
+        {"original-recipient", 18},
+        {"final-recipient", 15},
+        {"action", 6},
+        {"status", 6},
+        {"remote-mta", 10},
+        {"diagnostic-code", 15},
+        {"last-attempt-date", 17},
+        {"will-retry-until", 16},
+        {"final-log-id", 12},
+        {"x-actual-recipient", 18},
     };
     for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
-        if (strcmp(name, names[i]) == 0)
+        if (dsn_field_is(f, names[i].name, names[i].len))
             return i;
     return -1;
 }
@@ -235,9 +278,7 @@ dsn_diag_set(struct dsn_recipient *r, const struct dsn_field *f)
         type = xstrndup(text, (size_t)(semi - text));
         for (char *p = type; *p; p++)
             *p = (char)tolower((unsigned char)*p);
-        char *rest = dsn_strclean(semi + 1, strlen(semi + 1), DSN_MAX_DIAGNOSTIC, true);
-        free(text);
-        text = rest;
+        text = dsn_after_type(text, semi);
     }
     if (r->diagnostic || !text) {
         free(type);
@@ -300,7 +341,7 @@ dsn_rcpt_field(struct dsn_ctx *ctx, struct dsn_recipient *r, int id, const struc
 size_t
 dsn_rfc3464_parse(struct dsn_ctx *ctx, const char *body, size_t len)
 {
-    struct dsn_fields it = {body, len, 0, true};
+    struct dsn_fields it = {.s = body, .len = len, .lenient = true};
     struct dsn_field f = {.value = STRBUF_INIT};
     struct dsn_recipient *cur = NULL;
     bool blank_since = false;
@@ -308,7 +349,7 @@ dsn_rfc3464_parse(struct dsn_ctx *ctx, const char *body, size_t len)
     while (dsn_fields_next(&it, &f)) {
         if (f.after_blank)
             blank_since = true;
-        int id = dsn_rcpt_field_id(f.name);
+        int id = dsn_rcpt_field_id(&f);
         if (id < 0) {
             dsn_per_message_field(ctx->rep, &f);
             continue;
@@ -343,12 +384,12 @@ dsn_rfc3464_in_text(struct dsn_ctx *ctx)
         return false;
     /* start at the beginning of the block that holds the first field */
     size_t from = dsn_notice_find(ctx, DSN_LIST_FIELD, "reporting-mta:") != SIZE_MAX ? 0 : p;
-    struct dsn_fields it = {ctx->notice + from, ctx->notice_len - from, 0, false};
+    struct dsn_fields it = {.s = ctx->notice + from, .len = ctx->notice_len - from};
     struct dsn_field f = {.value = STRBUF_INIT};
     struct dsn_recipient *cur = NULL;
     size_t before = ctx->rep->nrcpts;
     while (dsn_fields_next(&it, &f)) {
-        int id = dsn_rcpt_field_id(f.name);
+        int id = dsn_rcpt_field_id(&f);
         if (id < 0) {
             dsn_per_message_field(ctx->rep, &f);
             continue;
@@ -369,7 +410,7 @@ dsn_rfc3464_in_text(struct dsn_ctx *ctx)
 void
 dsn_mdn_parse(struct dsn_ctx *ctx, const char *body, size_t len)
 {
-    struct dsn_fields it = {body, len, 0, false};
+    struct dsn_fields it = {.s = body, .len = len};
     struct dsn_field f = {.value = STRBUF_INIT};
     struct dsn_recipient *r = dsn_rcpt_add(ctx);
     while (r && dsn_fields_next(&it, &f)) {
@@ -392,7 +433,7 @@ dsn_mdn_parse(struct dsn_ctx *ctx, const char *body, size_t len)
 void
 dsn_arf_parse(struct dsn_ctx *ctx, const char *body, size_t len)
 {
-    struct dsn_fields it = {body, len, 0, false};
+    struct dsn_fields it = {.s = body, .len = len};
     struct dsn_field f = {.value = STRBUF_INIT};
     while (dsn_fields_next(&it, &f)) {
         if (strcmp(f.name, "feedback-type") == 0) {

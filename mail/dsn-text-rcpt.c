@@ -151,20 +151,6 @@ dsn_excluded(const struct dsn_reader *rd, const char *a, size_t alen)
     return found;
 }
 
-/* Recipient wording (RCPTWORD) before an address on its line. */
-static bool
-dsn_rcpt_words(const char *pre, size_t len)
-{
-    return dsn_match_any(DSN_LIST_RCPTWORD, pre, len);
-}
-
-/* "Message-ID: <a@b>", a link: not an address (MSGID). */
-static bool
-dsn_msgid_context(const char *pre, size_t len)
-{
-    return dsn_match_any(DSN_LIST_MSGID, pre, len);
-}
-
 /* Skip what may precede a recipient at the start of a line: white space,
  * bullets, quote marks, brackets, an SMTP reply code ("554 <a@b>...") and
  * transcript arrows ("<<< "). */
@@ -229,7 +215,12 @@ dsn_cand_rank(const struct dsn_reader *rd, size_t li, size_t a, size_t alen)
     const char *s = rd->text;
     size_t pre_len = a - ln->start;
     const char *pre = s + ln->start;
-    if (ln->header || dsn_msgid_context(pre, pre_len))
+    if (ln->header)
+        return 0;
+    /* before the address: "Message-ID: <" or a link (MSGID), recipient wording (RCPTWORD) */
+    const struct dsn_phrase *words[DSN_LIST_COUNT];
+    dsn_match_rows(DSN_GROUP_LINE, pre, pre_len, words);
+    if (words[DSN_LIST_MSGID])
         return 0;
     int excl = dsn_excluded(rd, s + a, alen);
     if (excl == 2)
@@ -260,7 +251,7 @@ dsn_cand_rank(const struct dsn_reader *rd, size_t li, size_t a, size_t alen)
     }
     if (excl)
         return 0;
-    return dsn_rcpt_words(pre, pre_len) ? 2 : 1;
+    return words[DSN_LIST_RCPTWORD] ? 2 : 1;
 }
 
 static void

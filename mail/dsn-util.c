@@ -560,7 +560,9 @@ dsn_addr_clean(const char *value, char **type)
         dsn_trim(&b, &bl);
     }
     char *out = NULL;
-    if (bl > 0) {
+    if (bl > 0 && !memchr(b, '\\', bl)) {
+        out = xstrndup(b, bl); /* no "\x{HHHH}": as it is (v is valid UTF-8) */
+    } else if (bl > 0) {
         struct strbuf sb = STRBUF_INIT;
         char *tmp = xstrndup(b, bl);
         dsn_addr_unescape(&sb, tmp);
