@@ -38,8 +38,11 @@ struct dsn_line {
 struct dsn_cand {
     size_t line;
     size_t pos, len; /* the address in the notice */
-    int rank;        /* 3 leads its line, 2 after recipient wording, 1 elsewhere */
+    int rank;        /* 3 leads its line, 2 after recipient wording, 1 elsewhere,
+                        0 none, DSN_RANK_UNKNOWN not worked out yet */
 };
+
+#define DSN_RANK_UNKNOWN (-1)
 
 struct dsn_reader {
     struct dsn_ctx *ctx;
@@ -52,6 +55,7 @@ struct dsn_reader {
     char *exclude[8];     /* addresses that are not recipients (owned) */
     bool exclude_hard[8]; /* hard: never; soft: unless alone on its line */
     size_t nexclude;
+    bool lazy; /* cands holds every address, ranked when first asked (dsn_cand_rank_of) */
 };
 
 /* Lines that quote header fields or trace data: their addresses are senders,
@@ -254,6 +258,10 @@ dsn_cand_rank(const struct dsn_reader *rd, size_t li, size_t a, size_t alen)
     return words[DSN_LIST_RCPTWORD] ? 2 : 1;
 }
 
+/* The addresses of the notice that may be recipients (rank > 0), in
+ * order, at most DSN_MAX_CANDS.  A lazy reader keeps every address and ranks
+ * it when asked, unless there are too many to keep (then it ranks them all
+ * now, so the cap counts the same ones). */
 static void
 dsn_reader_cands(struct dsn_reader *rd)
 {
@@ -263,9 +271,15 @@ dsn_reader_cands(struct dsn_reader *rd)
         size_t alen;
         for (size_t a = dsn_addr_next(rd->text, ln->end, ln->start, &alen); a != SIZE_MAX;
              a = dsn_addr_next(rd->text, ln->end, a + alen, &alen)) {
-            int rank = dsn_cand_rank(rd, li, a, alen);
+            int rank = rd->lazy ? DSN_RANK_UNKNOWN : dsn_cand_rank(rd, li, a, alen);
             if (rank == 0)
                 continue;
+            if (rd->ncands >= DSN_MAX_CANDS && rd->lazy) {
+                rd->lazy = false;
+                rd->ncands = 0;
+                dsn_reader_cands(rd);
+                return;
+            }
             if (rd->ncands >= DSN_MAX_CANDS)
                 return;
             if (rd->ncands == cap) {
@@ -286,13 +300,23 @@ dsn_line_blank(const struct dsn_reader *rd, size_t li)
     return tl == 0;
 }
 
+/* The rank of candidate i, worked out once. */
+static int
+dsn_cand_rank_of(const struct dsn_reader *rd, size_t i)
+{
+    struct dsn_cand *c = &rd->cands[i];
+    if (c->rank == DSN_RANK_UNKNOWN)
+        c->rank = dsn_cand_rank(rd, c->line, c->pos, c->len);
+    return c->rank;
+}
+
 /* Does line li name another recipient (rank >= rank) than c? */
 static bool
 dsn_line_is_cand(const struct dsn_reader *rd, size_t li, int rank, const struct dsn_cand *c)
 {
     for (size_t i = 0; i < rd->ncands; i++) {
         const struct dsn_cand *o = &rd->cands[i];
-        if (o->line != li || o->rank < rank)
+        if (o->line != li || dsn_cand_rank_of(rd, i) < rank)
             continue;
         if (c && o->len == c->len && strncasecmp(rd->text + o->pos, rd->text + c->pos, c->len) == 0)
             continue;
@@ -576,7 +600,8 @@ dsn_find_addr_line(const struct dsn_reader *rd, const char *addr, size_t *pos, s
     size_t alen = strlen(addr);
     for (size_t i = 0; i < rd->ncands; i++) {
         const struct dsn_cand *c = &rd->cands[i];
-        if (c->len == alen && strncasecmp(rd->text + c->pos, addr, alen) == 0) {
+        if (c->len == alen && strncasecmp(rd->text + c->pos, addr, alen) == 0 &&
+            dsn_cand_rank_of(rd, i) > 0) {
             *pos = c->pos, *len = c->len;
             return c->line;
         }
@@ -607,7 +632,8 @@ dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr)
     /* one reader over the notice serves every recipient of the message */
     if (!ctx->reader) {
         struct dsn_reader *nrd = xcalloc(1, sizeof *nrd);
-        *nrd = (struct dsn_reader){.ctx = ctx, .text = ctx->notice, .len = ctx->notice_end};
+        *nrd = (struct dsn_reader){
+            .ctx = ctx, .text = ctx->notice, .len = ctx->notice_end, .lazy = true};
         dsn_reader_lines(nrd);
         dsn_reader_cands(nrd);
         ctx->reader = nrd;
@@ -624,7 +650,7 @@ dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr)
         dsn_diag_search(rd, addr, li, li != SIZE_MAX || ctx->rep->nrcpts <= 1, &sb);
     if (li == SIZE_MAX && sb.len == 0 && ctx->rep->nrcpts <= 1)
         dsn_indented_block(rd, &sb); /* "  |/usr/bin/prog\n    mailbox is full" */
-    if (!dsn_explains(sb.buf, sb.len) && ctx->rep->kind == DSN_KIND_BOUNCE)
+    if (ctx->rep->kind == DSN_KIND_BOUNCE && !dsn_explains(sb.buf, sb.len))
         dsn_text_summary(ctx, &sb);
     char *out = dsn_strclean(sb.buf, sb.len, DSN_MAX_DIAGNOSTIC, true);
     strbuf_free(&sb);
