@@ -1,13 +1,16 @@
 /*
  * dsn-match.c - finds the phrases of dsn-phrases.def in a text: one pass
  * over the text finds every phrase of a group, whatever the number of
- * phrases.  At each position the three bytes there (ASCII-lowercased) are
- * hashed; the group's index (generated at build time, dsn-phrase-gen.c)
- * says at once whether any phrase starts so, and which ones to compare.
+ * phrases.  Every stride-th position (every one for groups with very short
+ * phrases) the three bytes there, ASCII-lowercased, are hashed; the group's
+ * index (generated at build time by dsn-phrase-gen.c, see dsn-phrases.h)
+ * lists the phrases that have those bytes at some offset, and each is
+ * checked on its first byte, its first eight, then in full.
  *
  * Matching ignores ASCII case, so texts are searched as they are (no
  * lowercased copy).  A phrase matches only entirely inside s[0..len), as
- * memmem() would find it.  Pure functions of static const data.
+ * memmem() would find it; every occurrence is reported once, not
+ * necessarily in order of position.  Pure functions of static const data.
  */
 #include <stdint.h>
 #include <string.h>

@@ -5,8 +5,10 @@
  * tree and picks the parts, dsn-rfc3464.c reads structured reports,
  * dsn-text.c reads free-text bounces, dsn-original.c the returned message,
  * dsn-text-fill.c fills a report from the notice, dsn-reason.c turns
- * status + words into a reason.  dsn-util.c holds the
- * bounded string scanners they all use.  Nothing here does I/O.
+ * status + words into a reason.  dsn-util.c holds the bounded string
+ * scanners they all use; dsn-match.c finds the phrase lists of
+ * dsn-phrases.def (one pass over the notice finds them all, dsn_notice_scan).
+ * Nothing here does I/O.
  */
 #ifndef NIXIE_MAIL_DSN_PRIVATE_H
 #define NIXIE_MAIL_DSN_PRIVATE_H
@@ -117,9 +119,6 @@ size_t dsn_line_end(const char *s, size_t len, size_t pos, size_t *next);
 struct dsn_recipient *dsn_rcpt_add(struct dsn_ctx *ctx);
 /* Free a recipient's strings (not the recipient itself). */
 void dsn_rcpt_clear(struct dsn_recipient *r);
-/* Transfer-decoded (text: and converted to UTF-8) body of a part, at most
- * max bytes, NUL-terminated, owned; NULL on failure. */
-char *dsn_part_bytes(const struct mail_part *p, bool text, size_t max, size_t *len);
 /* The transfer-decoded body of a part, at most max bytes, NOT NUL-terminated:
  * the part's own bytes when it has no transfer encoding (*owned NULL), else
  * a decoded copy the caller frees through *owned.  NULL on failure. */
@@ -177,8 +176,6 @@ const struct dsn_phrase *dsn_rows_first(const uint32_t *at, enum dsn_list list, 
 size_t dsn_rows_earliest(const uint32_t *at, enum dsn_list list, size_t end);
 
 /* ---- dsn-text.c ---- */
-/* Lowercased (ASCII) copy, NUL-terminated, owned. */
-char *dsn_lower_dup(const char *s, size_t len);
 /* One pass over the notice for the NOTICE group: fills notice_at and
  * notice_end. */
 void dsn_notice_scan(struct dsn_ctx *ctx);

@@ -10,23 +10,12 @@
  * (dsn-text-rcpt.c).  Only the first DSN_MAX_SCAN bytes of text are read.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "mail/base/xalloc.h"
-
 #include "mail/dsn-private.h"
 #include "mail/message.h"
-
-char *
-dsn_lower_dup(const char *s, size_t len)
-{
-    char *lc = xmalloc(len + 1);
-    for (size_t i = 0; i < len; i++)
-        lc[i] = (char)tolower((unsigned char)s[i]);
-    lc[len] = '\0';
-    return lc;
-}
 
 /* Does a phrase of `list` occur in the first 1024 bytes of header `name`? */
 static bool

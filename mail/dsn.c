@@ -286,8 +286,9 @@ dsn_part_plain_len(const struct mail_part *p, size_t max)
     return n;
 }
 
-/* Decoded body of a part, at most `max` bytes (NUL-terminated, owned). */
-char *
+/* Transfer-decoded (text: and converted to UTF-8) body of a part, at most
+ * `max` bytes, NUL-terminated, owned; NULL on failure. */
+static char *
 dsn_part_bytes(const struct mail_part *p, bool text, size_t max, size_t *len)
 {
     char *out = NULL;
