@@ -126,12 +126,15 @@ gen_table(FILE *out)
     fprintf(out, "};\n\n");
 }
 
+/* One index array; v holds n values of `width` bytes (uint8_t or uint16_t). */
 static void
-gen_u16s(FILE *out, const char *name, const char *group, const uint16_t *v, size_t n)
+gen_array(FILE *out, const char *name, const char *group, const void *v, size_t width, size_t n)
 {
-    fprintf(out, "static const uint16_t dsn_ix_%s_%s[%zu] = {", group, name, n ? n : 1);
-    for (size_t i = 0; i < n; i++)
-        fprintf(out, "%s%u,", i % 16 ? " " : "\n    ", v[i]);
+    fprintf(out, "static const uint%zu_t dsn_ix_%s_%s[%zu] = {", width * 8, group, name, n ? n : 1);
+    for (size_t i = 0; i < n; i++) {
+        unsigned x = width == 1 ? ((const uint8_t *)v)[i] : ((const uint16_t *)v)[i];
+        fprintf(out, "%s%u,", i % 16 ? " " : "\n    ", x);
+    }
     fprintf(out, "%s\n};\n", n ? "" : "0");
 }
 
@@ -197,15 +200,6 @@ gen_windows(enum dsn_group g, unsigned stride, unsigned *off)
         }
 }
 
-static void
-gen_u8s(FILE *out, const char *name, const char *group, const uint8_t *v, size_t n)
-{
-    fprintf(out, "static const uint8_t dsn_ix_%s_%s[%zu] = {", group, name, n ? n : 1);
-    for (size_t i = 0; i < n; i++)
-        fprintf(out, "%s%u,", i % 16 ? " " : "\n    ", v[i]);
-    fprintf(out, "%s\n};\n", n ? "" : "0");
-}
-
 /* start, ids, offs and firsts of one group: the entries of each hash in row order. */
 static void
 gen_index(FILE *out, enum dsn_group g, unsigned stride)
@@ -227,10 +221,10 @@ gen_index(FILE *out, enum dsn_group g, unsigned stride)
                 }
     }
     start[NHASH] = (uint16_t)nids;
-    gen_u16s(out, "start", gen_group_names[g], start, NHASH + 1);
-    gen_u16s(out, "ids", gen_group_names[g], ids, nids);
-    gen_u8s(out, "offs", gen_group_names[g], offs, nids);
-    gen_u8s(out, "firsts", gen_group_names[g], firsts, nids);
+    gen_array(out, "start", gen_group_names[g], start, sizeof *start, NHASH + 1);
+    gen_array(out, "ids", gen_group_names[g], ids, sizeof *ids, nids);
+    gen_array(out, "offs", gen_group_names[g], offs, sizeof *offs, nids);
+    gen_array(out, "firsts", gen_group_names[g], firsts, sizeof *firsts, nids);
     fprintf(out, "\n");
 }
 

@@ -291,8 +291,10 @@ maildir_uniq_visit(void *arg, const char *uniq, size_t ulen, const struct hcache
 static void
 maildir_cache_prune(struct maildir_folder *f, struct maildir_uniq_map *m)
 {
-    const char **uniqs = xcalloc(m->nstale ? m->nstale : 1, sizeof *uniqs);
-    size_t *ulens = xcalloc(m->nstale ? m->nstale : 1, sizeof *ulens);
+    if (m->nstale == 0)
+        return; /* the usual case: nothing to allocate on a folder's open */
+    const char **uniqs = xcalloc(m->nstale, sizeof *uniqs);
+    size_t *ulens = xcalloc(m->nstale, sizeof *ulens);
     const char *p = m->stale.buf;
     for (size_t i = 0; i < m->nstale; i++) {
         uniqs[i] = p;
