@@ -66,41 +66,73 @@ cmd_bounce_error(struct cmd_bounce *cb, const char *path, const struct nx_err *e
 
 /* ---- JSON ---- */
 
+/* Bytes that go into a JSON string as they are ('1'): printable ASCII
+ * except the quote and the backslash.  A table, as diagnostics are long. */
+static const char cmd_bounce_json_plain[256] = "0000000000000000" /* 0x00 */
+                                               "0000000000000000" /* 0x10 */
+                                               "1101111111111111" /* 0x20: '"' */
+                                               "1111111111111111" /* 0x30 */
+                                               "1111111111111111" /* 0x40 */
+                                               "1111111111110111" /* 0x50: '\\' */
+                                               "1111111111111111" /* 0x60 */
+                                               "1111111111111110" /* 0x70: DEL */
+                                               "0000000000000000"
+                                               "0000000000000000"
+                                               "0000000000000000"
+                                               "0000000000000000"
+                                               "0000000000000000"
+                                               "0000000000000000"
+                                               "0000000000000000"
+                                               "0000000000000000";
+
+/* One character that is not plain: escaped, or copied if it is printable
+ * UTF-8.  Returns the bytes of s it used. */
+static size_t
+cmd_bounce_json_char(struct strbuf *sb, const char *s, size_t len)
+{
+    uint32_t cp;
+    size_t used = utf8_decode(s, len, &cp);
+    if (cp == '"' || cp == '\\') {
+        char esc[2] = {'\\', (char)cp};
+        strbuf_add(sb, esc, 2);
+    } else if (cp == '\n') {
+        strbuf_add(sb, "\\n", 2);
+    } else if (cp == '\t') {
+        strbuf_add(sb, "\\t", 2);
+    } else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029) {
+        static const char hex[] = "0123456789abcdef";
+        char u[6] = {'\\',        'u', hex[cp >> 12], hex[(cp >> 8) & 15], hex[(cp >> 4) & 15],
+                     hex[cp & 15]};
+        strbuf_add(sb, u, sizeof u);
+    } else if (cp == UTF8_REPLACEMENT && used == 1) {
+        utf8_encode(sb, cp); /* an invalid byte */
+    } else {
+        strbuf_add(sb, s, used); /* valid UTF-8 goes through as it is */
+    }
+    return used;
+}
+
 /* A JSON string: valid UTF-8 (invalid bytes -> U+FFFD), every C0/C1 control,
  * DEL and U+2028/2029 escaped, so the output is also safe on a terminal. */
 static void
 cmd_bounce_json_str(struct strbuf *sb, const char *s)
 {
     if (!s) {
-        strbuf_adds(sb, "null");
+        strbuf_add(sb, "null", 4);
         return;
     }
     size_t len = strlen(s);
+    strbuf_grow(sb, len + 2);
     strbuf_addc(sb, '"');
     for (size_t i = 0; i < len;) {
-        /* runs of plain printable ASCII go through in one copy */
-        size_t run = 0;
-        while (i + run < len && (unsigned char)s[i + run] >= 0x20 &&
-               (unsigned char)s[i + run] < 0x7f && s[i + run] != '"' && s[i + run] != '\\')
+        size_t run = i;
+        while (run < len && cmd_bounce_json_plain[(unsigned char)s[run]] == '1')
             run++;
-        if (run) {
-            strbuf_add(sb, s + i, run);
-            i += run;
-            continue;
-        }
-        uint32_t cp;
-        i += utf8_decode(s + i, len - i, &cp);
-        if (cp == '"' || cp == '\\') {
-            strbuf_addc(sb, '\\');
-            strbuf_addc(sb, (char)cp);
-        } else if (cp == '\n') {
-            strbuf_adds(sb, "\\n");
-        } else if (cp == '\t') {
-            strbuf_adds(sb, "\\t");
-        } else if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f) || cp == 0x2028 || cp == 0x2029) {
-            strbuf_addf(sb, "\\u%04x", (unsigned)cp);
+        if (run > i) { /* runs of plain ASCII go through in one copy */
+            strbuf_add(sb, s + i, run - i);
+            i = run;
         } else {
-            utf8_encode(sb, cp);
+            i += cmd_bounce_json_char(sb, s + i, len - i);
         }
     }
     strbuf_addc(sb, '"');
@@ -121,8 +153,10 @@ static void
 cmd_bounce_json_rcpt(struct strbuf *sb, const char *file, const struct dsn_report *rep,
                      const struct dsn_recipient *r)
 {
-    char reply[8];
-    snprintf(reply, sizeof reply, "%d", r ? r->reply_code : 0);
+    char reply[4] = {0}; /* a reply code is three digits (dsn.h) */
+    if (r && r->reply_code >= 100 && r->reply_code <= 999)
+        for (int i = 2, v = r->reply_code; i >= 0; i--, v /= 10)
+            reply[i] = (char)('0' + v % 10);
     strbuf_addc(sb, '{');
     cmd_bounce_json_kv(sb, "file", file);
     cmd_bounce_json_kv(sb, "kind", dsn_kind_name(rep->kind));
@@ -131,9 +165,9 @@ cmd_bounce_json_rcpt(struct strbuf *sb, const char *file, const struct dsn_repor
     cmd_bounce_json_kv(sb, "action",
                        r && r->action != DSN_ACTION_UNKNOWN ? dsn_action_name(r->action) : NULL);
     cmd_bounce_json_kv(sb, "status", r ? r->status : NULL);
-    cmd_bounce_json_kv(sb, "reply_code", r && r->reply_code ? reply : NULL);
+    cmd_bounce_json_kv(sb, "reply_code", reply[0] ? reply : NULL);
     cmd_bounce_json_kv(sb, "reason", r ? dsn_reason_name(r->reason) : NULL);
-    strbuf_addf(sb, ", \"hard\": %s", r && r->hard ? "true" : "false");
+    strbuf_adds(sb, r && r->hard ? ", \"hard\": true" : ", \"hard\": false");
     cmd_bounce_json_kv(sb, "diagnostic", r ? r->diagnostic : NULL);
     cmd_bounce_json_kv(sb, "remote_mta", r ? r->remote_mta : NULL);
     cmd_bounce_json_kv(sb, "reporting_mta", rep->reporting_mta);

@@ -31,7 +31,7 @@ strbuf_reset(struct strbuf *sb)
 }
 
 void
-strbuf_grow(struct strbuf *sb, size_t extra)
+strbuf_expand(struct strbuf *sb, size_t extra)
 {
     if (sb->len + extra + 1 <= sb->cap)
         return;
@@ -43,31 +43,6 @@ strbuf_grow(struct strbuf *sb, size_t extra)
     sb->cap = cap;
     if (fresh)
         sb->buf[0] = '\0'; /* keep the "always NUL-terminated" promise */
-}
-
-void
-strbuf_add(struct strbuf *sb, const char *data, size_t len)
-{
-    strbuf_grow(sb, len);
-    if (len)
-        memcpy(sb->buf + sb->len, data, len);
-    sb->len += len;
-    sb->buf[sb->len] = '\0';
-}
-
-void
-strbuf_adds(struct strbuf *sb, const char *s)
-{
-    strbuf_add(sb, s, strlen(s));
-}
-
-void
-strbuf_addc(struct strbuf *sb, char c)
-{
-    if (sb->len + 2 > sb->cap) /* room for c and the NUL */
-        strbuf_grow(sb, 1);
-    sb->buf[sb->len++] = c;
-    sb->buf[sb->len] = '\0';
 }
 
 void
