@@ -2,18 +2,21 @@
 # bench-dsn.sh - DSN engine throughput: `nixie bounce --json` against Debian's
 # sisimai (libsisimai-perl) on the same files, in the same run, on one core.
 #
-# usage: bench/bench-dsn.sh [NIXIE] [CORPUS] [REPEAT]
+# usage: bench/bench-dsn.sh [NIXIE] [CORPUS] [REPEAT] [RUNS]
 #   NIXIE   the nixie executable (default: build/ui/nixie); its build
 #           directory's static libraries also build bench-dsn-engine.c
 #   CORPUS  the bounce corpus (default: ../shared/corpus next to the tree)
 #   REPEAT  how many times the file list is processed (default: 20)
+#   RUNS    how many times each tool is timed, alternating (default: 3);
+#           the medians are reported, since a VM's speed drifts between runs
 #
 # Both tools get every file of CORPUS/files.tsv REPEAT times in one process
-# (so start-up is amortised the same way), pinned to CPU 0 with taskset when
+# (start-up is paid once by each), pinned to CPU 0 with taskset when
 # available.  Then bench-dsn-engine.c times the analysis path alone, in
-# memory (no file I/O, no output): parse + dsn_analyze, and dsn_analyze only.  Messages per second = files x REPEAT / CPU seconds (user+sys,
-# so other load on the machine does not count).  nixie writes its JSON lines
-# to /dev/null; sisimai builds its Sisimai::Fact objects (it has no cheaper
+# memory (no file I/O, no output): parse + dsn_analyze, and dsn_analyze only.
+# Messages per second = files x REPEAT / CPU seconds (user+sys, so other
+# load on the machine counts little).  nixie writes its JSON lines to
+# /dev/null; sisimai builds its Sisimai::Fact objects (it has no cheaper
 # mode), which is the comparable amount of work: parse, classify, extract.
 set -eu
 
@@ -21,6 +24,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 nixie=${1:-$here/build/ui/nixie}
 corpus=${2:-$here/../shared/corpus}
 repeat=${3:-20}
+runs=${4:-3}
 
 [ -x "$nixie" ] || { echo "bench-dsn: no nixie executable at $nixie (build it first)" >&2; exit 1; }
 [ -f "$corpus/files.tsv" ] || { echo "bench-dsn: no corpus at $corpus" >&2; exit 1; }
@@ -46,21 +50,43 @@ trap 'rm -f "$list" "$args"' EXIT
 i=0
 while [ "$i" -lt "$repeat" ]; do cat "$list"; i=$((i + 1)); done >"$args"
 
-nixie_cpu=$(cpu_seconds sh -c "xargs -d '\n' $pin '$nixie' bounce --json <'$args' >/dev/null")
-sisimai_cpu=$(cpu_seconds $pin perl -MSisimai -e '
-    my $n = 0;
-    open(my $fh, "<", $ARGV[0]) or die;
-    my @files = <$fh>; chomp @files;
-    for my $f (@files) { my $v = Sisimai->make($f); $n++ }
-' "$args")
+# one nixie process for the whole list, as sisimai gets: xargs' largest
+# command line instead of its 128 KiB default
+argmax=$(xargs --show-limits </dev/null 2>&1 | awk -F: '/could actually use/ { print $2 + 0 }')
+[ -n "$argmax" ] && [ "$argmax" -gt 131072 ] || argmax=131072
 
-awk -v n="$total" -v a="$nixie_cpu" -v b="$sisimai_cpu" -v f="$files" -v r="$repeat" 'BEGIN {
-    ra = (a > 0) ? n / a : 0; rb = (b > 0) ? n / b : 0;
-    printf "corpus: %d files x %d = %d messages, one core\n", f, r, n;
-    printf "%-10s %10s %14s\n", "engine", "cpu s", "messages/s";
-    printf "%-10s %10.2f %14.0f\n", "nixie", a, ra;
-    printf "%-10s %10.2f %14.0f\n", "sisimai", b, rb;
-    if (rb > 0) printf "nixie / sisimai: %.1fx\n", ra / rb;
+run_nixie() {
+    cpu_seconds sh -c "xargs -s $argmax -d '\n' $pin '$nixie' bounce --json <'$args' >/dev/null"
+}
+run_sisimai() {
+    cpu_seconds $pin perl -MSisimai -e '
+        open(my $fh, "<", $ARGV[0]) or die;
+        my @files = <$fh>; chomp @files;
+        for my $f (@files) { my $v = Sisimai->make($f) }
+    ' "$args"
+}
+
+times=""
+i=0
+while [ "$i" -lt "$runs" ]; do
+    times="$times $(run_nixie) $(run_sisimai)"
+    i=$((i + 1))
+done
+
+echo "$times" | awk -v n="$total" -v f="$files" -v r="$repeat" '
+function median(v, k,    i, j, t) {
+    for (i = 2; i <= k; i++) { t = v[i]; for (j = i - 1; j >= 1 && v[j] > t; j--) v[j + 1] = v[j]; v[j + 1] = t }
+    return (k % 2) ? v[(k + 1) / 2] : (v[k / 2] + v[k / 2 + 1]) / 2;
+}
+{
+    k = NF / 2;
+    printf "corpus: %d files x %d = %d messages, one core, %d runs each\n", f, r, n, k;
+    printf "%-10s %-28s %14s\n", "engine", "cpu s per run", "messages/s";
+    for (i = 1; i <= k; i++) { a[i] = $(2 * i - 1); b[i] = $(2 * i); la = la sprintf(" %.2f", a[i]); lb = lb sprintf(" %.2f", b[i]) }
+    ma = median(a, k); mb = median(b, k);
+    printf "%-10s %-28s %14.0f\n", "nixie", la, (ma > 0) ? n / ma : 0;
+    printf "%-10s %-28s %14.0f\n", "sisimai", lb, (mb > 0) ? n / mb : 0;
+    if (ma > 0) printf "nixie / sisimai (medians): %.1fx\n", mb / ma;
 }'
 
 # the engine alone, in memory
