@@ -119,6 +119,23 @@ void mail_utf8_repair(struct strbuf *out, const char *s, size_t len);
 void mail_mime_part_fields(struct mail_arena *a, struct mail_part *part, const char *dtype,
                            const char *dsubtype);
 
+/* A span of a string (not NUL-terminated). */
+struct mail_span {
+    const char *s;
+    size_t n;
+};
+
+/* The simple form of a Content-Type value, as spans of the value. */
+#define MAIL_CTYPE_MAX_PARAMS 16
+struct mail_ctype {
+    struct mail_span type, subtype;
+    struct mail_span name[MAIL_CTYPE_MAX_PARAMS], value[MAIL_CTYPE_MAX_PARAMS];
+    size_t nparams;
+};
+/* Scan s[0..len) if it has the simple form whose result is certain to be
+ * libetpan's (mime-ctype.c); false: parse it with libetpan. */
+bool mail_ctype_scan(const char *s, size_t len, struct mail_ctype *ct);
+
 /* True if s[0..len) starts with a "Name:" field line (header.c). */
 bool mail_hdr_starts_with_field(const char *s, size_t len);
 

@@ -5,7 +5,9 @@
  *
  * libetpan parses each field (its parsers for Content-Type, -Transfer-
  * Encoding, -Disposition and -ID, as mailmime_field_parse would call them);
- * this file only copies the result into the message's arena.  Only the
+ * this file only copies the result into the message's arena.  The simple
+ * common form of Content-Type is scanned without libetpan (mime-ctype.c,
+ * tested to give libetpan's result).  Only the
  * Content-* lines of a header are unfolded at all.  When libetpan rejects a
  * whole Content-Type (a trailing ";", one bad parameter), the type and each
  * parameter are retried alone so one bad parameter does not lose the
@@ -36,13 +38,20 @@ struct mime_rawparams {
 
 /* MIME tokens are case-insensitive in ASCII only (RFC 2045 §5.1). */
 static char *
-mime_lower(struct mail_arena *a, const char *s)
+mime_lower_span(struct mail_arena *a, struct mail_span sp)
 {
-    char *p = mail_arena_strdup(a, s ? s : "");
+    char *p = mail_arena_strndup(a, sp.s, sp.n);
     for (char *q = p; *q; q++)
         if (*q >= 'A' && *q <= 'Z')
             *q = (char)(*q + ('a' - 'A'));
     return p;
+}
+
+static char *
+mime_lower(struct mail_arena *a, const char *s)
+{
+    s = s ? s : "";
+    return mime_lower_span(a, (struct mail_span){s, strlen(s)});
 }
 
 static void
@@ -417,11 +426,27 @@ struct mime_state {
     bool seen_type, seen_enc, seen_disp, seen_desc, seen_id;
 };
 
+/* The result of mail_ctype_scan, as mime_take_content takes libetpan's. */
+static void
+mime_take_simple(struct mail_arena *a, struct mail_part *part, struct mime_rawparams *rp,
+                 const struct mail_ctype *ct)
+{
+    part->type = mime_lower_span(a, ct->type);
+    part->subtype = mime_lower_span(a, ct->subtype);
+    for (size_t i = 0; i < ct->nparams && rp->n < MIME_MAX_PARAMS; i++, rp->n++) {
+        rp->v[rp->n].name = mime_lower_span(a, ct->name[i]);
+        rp->v[rp->n].value = mail_arena_strndup(a, ct->value[i].s, ct->value[i].n);
+    }
+}
+
 static void
 mime_take_type(struct mime_state *st, const char *value)
 {
     struct mailmime_content *ct = NULL;
-    if (mime_content_parse(value, &ct) == MAILIMF_NO_ERROR) {
+    struct mail_ctype simple;
+    if (mail_ctype_scan(value, strlen(value), &simple)) {
+        mime_take_simple(st->a, st->part, &st->ct, &simple);
+    } else if (mime_content_parse(value, &ct) == MAILIMF_NO_ERROR) {
         mime_take_content(st->a, st->part, &st->ct, ct);
         mailmime_content_free(ct);
     } else {

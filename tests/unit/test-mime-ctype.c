@@ -1,0 +1,246 @@
+/*
+ * test-mime-ctype.c - the Content-Type fast path (mail/mime-ctype.c)
+ * against libetpan: wherever mail_ctype_scan accepts a value, type,
+ * subtype and parameters must be what mime-fields.c would take from
+ * mailmime_content_parse.  Values: every Content-Type of every corpus file
+ * (read in place, skipped if absent), hand-made tricky ones, and random
+ * strings over the characters that matter to the grammar.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include <cmocka.h>
+#include <libetpan/mailmime.h>
+
+#include "mail/base/strbuf.h"
+#include "mail/base/xalloc.h"
+
+#include "mail/message-private.h"
+
+/* mime-fields.c's name for libetpan's type (before lowercasing). */
+static const char *
+ref_type_name(const struct mailmime_type *t)
+{
+    static const char *discrete[] = {"text", "text", "image", "audio", "video", "application"};
+    if (t->tp_type == MAILMIME_TYPE_DISCRETE_TYPE) {
+        const struct mailmime_discrete_type *d = t->tp_data.tp_discrete_type;
+        if (d->dt_type == MAILMIME_DISCRETE_TYPE_EXTENSION)
+            return d->dt_extension;
+        return discrete[d->dt_type];
+    }
+    const struct mailmime_composite_type *c = t->tp_data.tp_composite_type;
+    if (c->ct_type == MAILMIME_COMPOSITE_TYPE_MESSAGE)
+        return "message";
+    if (c->ct_type == MAILMIME_COMPOSITE_TYPE_MULTIPART)
+        return "multipart";
+    return c->ct_token;
+}
+
+/* What mime-fields.c hands libetpan for a value without "=?" or 8-bit
+ * bytes (mime_phrase): blank runs joined into one space, leading ones gone. */
+static char *
+ref_phrase(const char *v, size_t len)
+{
+    char *out = xmalloc(len + 1);
+    size_t n = 0;
+    for (size_t i = 0; i < len; i++) {
+        bool blank = v[i] == ' ' || v[i] == '\t';
+        if (!blank)
+            out[n++] = v[i];
+        else if (n > 0 && out[n - 1] != ' ')
+            out[n++] = ' ';
+    }
+    out[n] = '\0';
+    return out;
+}
+
+static bool
+span_is(struct mail_span sp, const char *s, bool nocase)
+{
+    return s != NULL && strlen(s) == sp.n &&
+           (nocase ? strncasecmp(s, sp.s, sp.n) : strncmp(s, sp.s, sp.n)) == 0;
+}
+
+/* Checks one value; returns whether the fast path took it. */
+static bool
+check_value(const char *v, size_t len)
+{
+    struct mail_ctype fast;
+    if (!mail_ctype_scan(v, len, &fast))
+        return false;
+    char *phrase = ref_phrase(v, len);
+    struct mailmime_content *ct = NULL;
+    size_t idx = 0;
+    int r = mailmime_content_parse(phrase, strlen(phrase), &idx, &ct);
+    if (r != MAILIMF_NO_ERROR)
+        fail_msg("libetpan rejects what the fast path took: [%.*s]", (int)len, v);
+    bool same = span_is(fast.type, ref_type_name(ct->ct_type), true) &&
+                span_is(fast.subtype, ct->ct_subtype, true);
+    size_t n = 0;
+    for (clistiter *it = clist_begin(ct->ct_parameters); it && same; it = clist_next(it), n++) {
+        const struct mailmime_parameter *p = clist_content(it);
+        same = n < fast.nparams && span_is(fast.name[n], p->pa_name, false) &&
+               span_is(fast.value[n], p->pa_value, false);
+    }
+    same = same && n == fast.nparams;
+    mailmime_content_free(ct);
+    free(phrase);
+    if (!same)
+        fail_msg("fast path differs from libetpan: [%.*s]", (int)len, v);
+    return true;
+}
+
+static void
+test_ctype_handmade(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *v;
+        bool fast;
+    } cases[] = {
+        {"text/plain", true},
+        {"TEXT/Plain; Charset=US-ASCII", true},
+        {"text/plain;charset=\"utf-8\"", true},
+        {"multipart/mixed; boundary=\"----=_Part_1\"", true},
+        {"multipart/report; report-type=delivery-status; boundary=\"a b\"", true},
+        {"message/rfc822", true},
+        {"message/delivery-status", true},
+        {"application/octet-stream; name=\"\"", true},
+        {"text/plain ; charset = utf-8", true},
+        {" text / plain", true},
+        {"image/png; name=\" lead and trail \"", true},
+        {"text/plain; a=1; b=2; a=3", true},
+        {"text/plain; x=#$%&'+-.^_`{|}~!", true},
+        {"text/plain; name=\"a(b)c<d>@,;:/[]?=\"", true},
+        {"textual/plain", false}, /* libetpan: "text" by prefix */
+        {"x-foo/bar", false},     /* extension types: libetpan */
+        {"text", false},          /* no subtype: libetpan says "unknown" */
+        {"text/", false},
+        {"text/plain;", true},
+        {"text/plain; charset=utf-8; ", true},
+        {"multipart/mixed;\tboundary=x", true},
+        {"text/plain\t;\tcharset=x", true},
+        {"text/plain; name=\"a\tb\"", false},
+        {"text/plain; charset", false},
+        {"text/plain; charset=", false},
+        {"text/plain; charset=\"utf-8", false},
+        {"text/plain; name=\"a\\\"b\"", false},
+        {"text/plain; name=\"a  b\"", false},
+        {"text/plain; name*=utf-8''a%20b", false},
+        {"text/plain; name*0=a; name*1=b", false},
+        {"text/plain (comment)", false},
+        {"text/plain; charset=utf-8 (comment)", false},
+        {"text/plain; name=\"=?utf-8?q?a?=\"", false},
+        {"text/plain; ;", false},
+        {"text/plain; name=\"\xc3\xa9\"", false},
+        {"text/plain; charset=us-ascii garbage", false},
+        {"text/plain; name=\"a\"b", false},
+        {"", false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        bool took = check_value(cases[i].v, strlen(cases[i].v));
+        if (took != cases[i].fast)
+            fail_msg("[%s]: fast path %s", cases[i].v, took ? "took it" : "refused");
+    }
+}
+
+/* Random values over the grammar's characters: where the scanner accepts
+ * one, it must agree with libetpan. */
+static void
+test_ctype_random(void **state)
+{
+    (void)state;
+    static const char *atoms[] = {
+        "text", "multipart", "message", "image", "TeXt", "x", "plain", "mixed", "/", ";",
+        "=",    "\"",        " ",       "  ",    "\\",   "*", "(",     ")",     "a", "b=c",
+        "=?",   "\t",        "\xe9",    "\"\"",  "-",    ".", "name",  "'",     ",", "@",
+    };
+    uint32_t seed = 12345;
+    size_t took = 0;
+    for (int k = 0; k < 30000; k++) {
+        char buf[128];
+        size_t n = 0;
+        seed = seed * 1103515245u + 12345u;
+        int parts = 1 + (int)((seed >> 16) % 14);
+        if (k % 2 == 0) /* half of them start well */
+            n = (size_t)snprintf(buf, sizeof buf, "text/plain");
+        for (int j = 0; j < parts; j++) {
+            seed = seed * 1103515245u + 12345u;
+            const char *a = atoms[(seed >> 16) % (sizeof atoms / sizeof atoms[0])];
+            size_t al = strlen(a);
+            if (n + al >= sizeof buf)
+                break;
+            memcpy(buf + n, a, al);
+            n += al;
+        }
+        buf[n] = '\0';
+        took += check_value(buf, n);
+    }
+    assert_true(took > 100);
+}
+
+/* Content-Type values of every part of one message. */
+static void
+check_tree(const struct mail_part *p, size_t *total, size_t *fast)
+{
+    struct mail_hdr_iter it;
+    struct mail_hdr_field f;
+    mail_hdr_iter_init(&it, p->header, p->header_len);
+    while (mail_hdr_iter_next(&it, &f)) {
+        if (f.nlen != 12 || strncasecmp(f.name, "content-type", 12) != 0)
+            continue;
+        struct strbuf sb = STRBUF_INIT;
+        mail_hdr_unfold(&sb, f.value, f.vlen);
+        (*total)++;
+        *fast += check_value(strbuf_str(&sb), sb.len);
+        strbuf_free(&sb);
+    }
+    for (size_t i = 0; i < p->nchildren; i++)
+        check_tree(p->children[i], total, fast);
+}
+
+static void
+test_ctype_corpus(void **state)
+{
+    (void)state;
+    const char *dir = getenv("NIXIE_CORPUS");
+    if (dir == NULL)
+        skip();
+    char *cmd = xasprintf("find '%s' -type f -name '*.eml' 2>/dev/null | sort", dir);
+    FILE *p = popen(cmd, "r");
+    free(cmd);
+    assert_non_null(p);
+    char line[4096];
+    size_t files = 0, total = 0, fast = 0;
+    while (fgets(line, sizeof line, p) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        struct mail_message *m = mail_message_load(line, NULL);
+        if (m == NULL)
+            continue;
+        check_tree(mail_message_root(m), &total, &fast);
+        mail_message_free(m);
+        files++;
+    }
+    pclose(p);
+    if (files == 0)
+        skip();
+    print_message("corpus: %zu files, %zu Content-Type values, %zu by the fast path\n", files,
+                  total, fast);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_ctype_handmade),
+        cmocka_unit_test(test_ctype_random),
+        cmocka_unit_test(test_ctype_corpus),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
