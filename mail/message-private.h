@@ -113,6 +113,12 @@ void mail_charset_to_utf8(struct strbuf *out, const char *charset, const char *s
 /* Append s as valid UTF-8 (invalid sequences become U+FFFD). */
 void mail_utf8_repair(struct strbuf *out, const char *s, size_t len);
 
+/* Transfer decoding with libetpan's exact result (decode.c): base64
+ * skips bytes outside its alphabet; quoted-printable returns -1 (nothing
+ * written) for the one input it leaves to libetpan. */
+void mail_decode_base64(struct strbuf *out, const char *s, size_t len);
+int mail_decode_qp(struct strbuf *out, const char *s, size_t len);
+
 /* Fill type, subtype, params, charset, filename, description, content_id,
  * encoding and disposition of `part` from part->header (mime-fields.c);
  * dtype/dsubtype apply when there is no usable Content-Type. */

@@ -1,0 +1,163 @@
+/*
+ * test-decode.c - the base64 and quoted-printable decoders of mail/decode.c
+ * against libetpan's mailmime_part_parse, which they replace: the same
+ * bytes for the body of every part of every corpus file (read in place,
+ * skipped if absent; both decoders run on every body, whatever its
+ * declared encoding) and for hand-made and random hostile inputs.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <libetpan/mailmime.h>
+#include <libetpan/mmapstring.h>
+
+#include "mail/base/strbuf.h"
+#include "mail/base/xalloc.h"
+
+#include "mail/message-private.h"
+
+/* s[len] must be readable: libetpan's QP decoder may read it. */
+static void
+check_one(const char *s, size_t len, int mechanism)
+{
+    size_t idx = 0, rlen = 0;
+    char *ref = NULL;
+    assert_int_equal(mailmime_part_parse(s, len, &idx, mechanism, &ref, &rlen), MAILIMF_NO_ERROR);
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_adds(&sb, "prefix"); /* the decoders append */
+    if (mechanism == MAILMIME_MECHANISM_BASE64)
+        mail_decode_base64(&sb, s, len);
+    else if (mail_decode_qp(&sb, s, len) < 0)
+        assert_int_equal(sb.len, 6); /* left to libetpan: nothing written */
+    else if (sb.len - 6 != rlen || memcmp(sb.buf + 6, ref, rlen) != 0)
+        fail_msg("QP differs from libetpan on %zu bytes", len);
+    if (mechanism == MAILMIME_MECHANISM_BASE64 &&
+        (sb.len - 6 != rlen || memcmp(sb.buf + 6, ref, rlen) != 0))
+        fail_msg("base64 differs from libetpan on %zu bytes", len);
+    assert_int_equal(sb.buf[sb.len], '\0');
+    assert_memory_equal(sb.buf, "prefix", 6);
+    strbuf_free(&sb);
+    mmap_string_unref(ref);
+}
+
+static void
+check_both(const char *s, size_t len)
+{
+    check_one(s, len, MAILMIME_MECHANISM_BASE64);
+    check_one(s, len, MAILMIME_MECHANISM_QUOTED_PRINTABLE);
+}
+
+static void
+test_decode_handmade(void **state)
+{
+    (void)state;
+    static const char *cases[] = {
+        "",
+        "=",
+        "==",
+        "=\r",
+        "=\n",
+        "=\r\n",
+        "=\rX",
+        "=4",
+        "=41",
+        "=41=",
+        "a=\r\nb=\nc=\rd",
+        "=ZZ=zz=4g=g4",
+        "= \n",
+        "=\t\r\n",
+        "x\r",
+        "x\ry\r\nz\n\r",
+        "\r\r\n\n\r",
+        "a_b c\t\n",
+        "w6k=",
+        "w6",
+        "w",
+        "w6k",
+        "w6k=w6k=",
+        "====",
+        "!!!###$$$\n***",
+        "SGVs\r\nbG8g\nd29y bGQ=\r\n",
+        "SGVsbG8=IHdvcmxk",
+        "\xff\xfe\x80SGVs\x00bG8",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_both(cases[i], strlen(cases[i]));
+    check_both("a\0=\0b", 5); /* NULs anywhere */
+    check_both("SG\0Vs", 5);
+}
+
+/* Random strings over the bytes the decoders care about. */
+static void
+test_decode_random(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "=\r\n\t AZaz09+/3DdFf_-.\0\x80\xff";
+    uint32_t seed = 777;
+    char buf[80];
+    for (int k = 0; k < 40000; k++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t len = (seed >> 16) % (sizeof buf - 1);
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        buf[len] = '\0';
+        check_both(buf, len);
+    }
+}
+
+static size_t
+check_tree(const struct mail_part *p)
+{
+    size_t n = 1;
+    check_both(p->body, p->body_len); /* the message text is NUL-terminated */
+    for (size_t i = 0; i < p->nchildren; i++)
+        n += check_tree(p->children[i]);
+    return n;
+}
+
+static void
+test_decode_corpus(void **state)
+{
+    (void)state;
+    const char *dir = getenv("NIXIE_CORPUS");
+    if (dir == NULL)
+        skip();
+    char *cmd = xasprintf("find '%s' -type f -name '*.eml' 2>/dev/null | sort", dir);
+    FILE *p = popen(cmd, "r");
+    free(cmd);
+    assert_non_null(p);
+    char line[4096];
+    size_t files = 0, parts = 0;
+    while (fgets(line, sizeof line, p) != NULL) {
+        line[strcspn(line, "\n")] = '\0';
+        struct mail_message *m = mail_message_load(line, NULL);
+        if (m == NULL)
+            continue;
+        parts += check_tree(mail_message_root(m));
+        mail_message_free(m);
+        files++;
+    }
+    pclose(p);
+    if (files == 0)
+        skip();
+    print_message("corpus: %zu files, %zu part bodies decoded both ways\n", files, parts);
+}
+
+int
+main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_decode_handmade),
+        cmocka_unit_test(test_decode_random),
+        cmocka_unit_test(test_decode_corpus),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
