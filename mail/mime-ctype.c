@@ -65,8 +65,10 @@ ctype_quoted(struct ctype_cur *c, struct mail_span *out)
     size_t start = ++c->i;
     for (; c->i < c->len && c->s[c->i] != '"'; c->i++) {
         char ch = c->s[c->i];
-        if (ch == '\\' || ch == '\t' || (ch == ' ' && c->s[c->i - 1] == ' '))
-            return false; /* quoted pair, or blanks that mime_phrase changes */
+        if (ch < ' ' || ch >= 0x7f || ch == '\\' || (ch == ' ' && c->s[c->i - 1] == ' '))
+            return false; /* 8-bit, controls, tabs, quoted pairs, blank runs */
+        if (ch == '?' && c->s[c->i - 1] == '=')
+            return false; /* an encoded word: mime_phrase decodes it */
     }
     if (c->i == c->len)
         return false;
@@ -104,24 +106,10 @@ ctype_param(struct ctype_cur *c, struct mail_span *name, struct mail_span *value
     return ctype_token(c, value);
 }
 
-/* Printable ASCII and tabs without "=?": what mime_phrase passes on
- * without decoding. */
-static bool
-ctype_plain(const char *s, size_t len)
-{
-    for (size_t i = 0; i < len; i++)
-        if ((s[i] < ' ' && s[i] != '\t') || s[i] >= 0x7f ||
-            (s[i] == '=' && i + 1 < len && s[i + 1] == '?'))
-            return false;
-    return true;
-}
-
 bool
 mail_ctype_scan(const char *s, size_t len, struct mail_ctype *ct)
 {
     struct ctype_cur c = {s, len, 0};
-    if (!ctype_plain(s, len))
-        return false;
     ctype_spaces(&c);
     if (!ctype_token(&c, &ct->type) || !ctype_known_type(&ct->type))
         return false;

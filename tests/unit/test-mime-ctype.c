@@ -141,6 +141,10 @@ test_ctype_handmade(void **state)
         {"text/plain; name=\"\xc3\xa9\"", false},
         {"text/plain; charset=us-ascii garbage", false},
         {"text/plain; name=\"a\"b", false},
+        {"text/plain; name=\"a\x01b\"", false},
+        {"text/plain; name=\"a=?b\"", false},
+        {"text/plain; name=\"a=\"", true},
+        {"text/plain; name=a\x7f", false},
         {"", false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
