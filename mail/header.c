@@ -334,6 +334,36 @@ header_charset_alias(const char *cs)
     return cs;
 }
 
+/*
+ * ISO-2022-JP (RFC 1468) in its initial state is ASCII: bytes below 0x80
+ * other than ESC, SO, SI and NUL stand for themselves, and bytes from 0x80
+ * are errors (as in glibc's converter; test-decode.c compares).  Much of
+ * the text so labelled is plain English or mislabelled 8-bit text, which
+ * iconv converts a byte and a call at a time.  Takes what is certain
+ * before the next escape; iconv does the rest.
+ */
+static void
+header_jp_initial(struct strbuf *out, char **in, size_t *inleft)
+{
+    while (*inleft > 0) {
+        unsigned char c = (unsigned char)**in;
+        size_t n = 0;
+        if (c >= 0x80) {
+            utf8_encode(out, UTF8_REPLACEMENT);
+            n = 1;
+        } else {
+            while (n < *inleft && (unsigned char)(*in)[n] < 0x80 && (*in)[n] != 0x1b &&
+                   (*in)[n] != 0x0e && (*in)[n] != 0x0f && (*in)[n] != '\0')
+                n++;
+            strbuf_add(out, *in, n);
+        }
+        if (n == 0)
+            return; /* an escape (or a control): iconv's */
+        *in += n;
+        *inleft -= n;
+    }
+}
+
 /* iconv conversion; returns -1 if iconv does not know the charset. */
 static int
 header_iconv(struct strbuf *out, const char *charset, const char *s, size_t len)
@@ -344,6 +374,9 @@ header_iconv(struct strbuf *out, const char *charset, const char *s, size_t len)
     char *in = (char *)s;
     size_t inleft = len;
     char buf[1024];
+    bool jp = strcasecmp(charset, "iso-2022-jp") == 0;
+    if (jp)
+        header_jp_initial(out, &in, &inleft);
     while (inleft > 0) {
         char *o = buf;
         size_t oleft = sizeof buf;
@@ -355,6 +388,8 @@ header_iconv(struct strbuf *out, const char *charset, const char *s, size_t len)
         utf8_encode(out, UTF8_REPLACEMENT);
         in++, inleft--;
         iconv(cd, NULL, NULL, NULL, NULL);
+        if (jp) /* back in the initial state */
+            header_jp_initial(out, &in, &inleft);
     }
     char *o = buf;
     size_t oleft = sizeof buf;

@@ -4,7 +4,11 @@
  * bytes for the body of every part of every corpus file (read in place,
  * skipped if absent; both decoders run on every body, whatever its
  * declared encoding) and for hand-made and random hostile inputs.
+ * Likewise the ISO-2022-JP shortcut of mail_charset_to_utf8 against plain
+ * iconv.
  */
+#include <errno.h>
+#include <iconv.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -18,6 +22,7 @@
 #include <libetpan/mmapstring.h>
 
 #include "mail/base/strbuf.h"
+#include "mail/base/utf8.h"
 #include "mail/base/xalloc.h"
 
 #include "mail/message-private.h"
@@ -113,11 +118,85 @@ test_decode_random(void **state)
     }
 }
 
+/* What header.c did before its ISO-2022-JP shortcut: iconv throughout,
+ * U+FFFD and a reset for each bad byte. */
+static void
+ref_iconv_jp(struct strbuf *out, const char *s, size_t len)
+{
+    iconv_t cd = iconv_open("UTF-8", "iso-2022-jp");
+    assert_true(cd != (iconv_t)-1);
+    char *in = (char *)s, buf[1024];
+    size_t inleft = len;
+    while (inleft > 0) {
+        char *o = buf;
+        size_t oleft = sizeof buf;
+        size_t r = iconv(cd, &in, &inleft, &o, &oleft);
+        strbuf_add(out, buf, sizeof buf - oleft);
+        if (r != (size_t)-1 || errno == E2BIG)
+            continue;
+        utf8_encode(out, UTF8_REPLACEMENT);
+        in++, inleft--;
+        iconv(cd, NULL, NULL, NULL, NULL);
+    }
+    char *o = buf;
+    size_t oleft = sizeof buf;
+    iconv(cd, NULL, NULL, &o, &oleft);
+    strbuf_add(out, buf, sizeof buf - oleft);
+    iconv_close(cd);
+}
+
+static void
+check_jp(const char *s, size_t len)
+{
+    struct strbuf want = STRBUF_INIT, got = STRBUF_INIT;
+    ref_iconv_jp(&want, s, len);
+    mail_charset_to_utf8(&got, "ISO-2022-JP", s, len);
+    if (got.len != want.len || memcmp(got.buf, want.buf, got.len) != 0)
+        fail_msg("ISO-2022-JP differs from iconv on %zu bytes", len);
+    strbuf_free(&want);
+    strbuf_free(&got);
+}
+
+static void
+test_charset_jp(void **state)
+{
+    (void)state;
+    static const char *cases[] = {
+        "",
+        "plain ASCII\r\n",
+        "\x1b$BF|K\\8l\x1b(B and ASCII",
+        "ASCII then \x1b$BF|K\\8l\x1b(B",
+        "\x1b$BF|\x80K\\\x1b(B\xa4\xa2 after",
+        "\xa4\xa2\xa4\xa4 mislabelled \xff",
+        "\x1b(Jyen \\ tilde ~\x1b(B",
+        "\x1b$",
+        "\x1b$B\x30",
+        "so\x0esi\x0f",
+        "\x1b(I\x31\x1b(B",
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        check_jp(cases[i], strlen(cases[i]));
+    check_jp("a\0b\x1b$B\0\x30", 8);
+    static const char alphabet[] = "\x1b$B@(JID\x0e\x0f\n\r\x80\xa4\xff\\~!0Az \0";
+    uint32_t seed = 99;
+    char buf[64];
+    for (int k = 0; k < 20000; k++) {
+        seed = seed * 1103515245u + 12345u;
+        size_t len = (seed >> 16) % sizeof buf;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+        }
+        check_jp(buf, len);
+    }
+}
+
 static size_t
 check_tree(const struct mail_part *p)
 {
     size_t n = 1;
     check_both(p->body, p->body_len); /* the message text is NUL-terminated */
+    check_jp(p->body, p->body_len);
     for (size_t i = 0; i < p->nchildren; i++)
         n += check_tree(p->children[i]);
     return n;
@@ -157,6 +236,7 @@ main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_decode_handmade),
         cmocka_unit_test(test_decode_random),
+        cmocka_unit_test(test_charset_jp),
         cmocka_unit_test(test_decode_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
