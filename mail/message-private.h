@@ -126,7 +126,7 @@ void mail_mime_part_fields(struct mail_arena *a, struct mail_part *part, const c
                            const char *dsubtype);
 
 /* A span of a string (not NUL-terminated). */
-struct mail_span {
+struct mail_ctype_span {
     const char *s;
     size_t n;
 };
@@ -134,8 +134,8 @@ struct mail_span {
 /* The simple form of a Content-Type value, as spans of the value. */
 #define MAIL_CTYPE_MAX_PARAMS 16
 struct mail_ctype {
-    struct mail_span type, subtype;
-    struct mail_span name[MAIL_CTYPE_MAX_PARAMS], value[MAIL_CTYPE_MAX_PARAMS];
+    struct mail_ctype_span type, subtype;
+    struct mail_ctype_span name[MAIL_CTYPE_MAX_PARAMS], value[MAIL_CTYPE_MAX_PARAMS];
     size_t nparams;
 };
 /* Scan s[0..len) if it has the simple form whose result is certain to be

@@ -49,18 +49,18 @@ ctype_spaces(struct ctype_cur *c)
 }
 
 static bool
-ctype_token(struct ctype_cur *c, struct mail_span *out)
+ctype_token(struct ctype_cur *c, struct mail_ctype_span *out)
 {
     size_t start = c->i;
     while (c->i < c->len && ctype_is_token(c->s[c->i]))
         c->i++;
-    *out = (struct mail_span){c->s + start, c->i - start};
+    *out = (struct mail_ctype_span){c->s + start, c->i - start};
     return c->i > start;
 }
 
 /* '"' qtext '"' with single spaces: what libetpan returns is the inside. */
 static bool
-ctype_quoted(struct ctype_cur *c, struct mail_span *out)
+ctype_quoted(struct ctype_cur *c, struct mail_ctype_span *out)
 {
     size_t start = ++c->i;
     for (; c->i < c->len && c->s[c->i] != '"'; c->i++) {
@@ -72,7 +72,7 @@ ctype_quoted(struct ctype_cur *c, struct mail_span *out)
     }
     if (c->i == c->len)
         return false;
-    *out = (struct mail_span){c->s + start, c->i - start};
+    *out = (struct mail_ctype_span){c->s + start, c->i - start};
     c->i++;
     return true;
 }
@@ -80,7 +80,7 @@ ctype_quoted(struct ctype_cur *c, struct mail_span *out)
 /* libetpan matches the type names by prefix ("textual" is "text"): only
  * exact names are taken here. */
 static bool
-ctype_known_type(const struct mail_span *t)
+ctype_known_type(const struct mail_ctype_span *t)
 {
     static const char *names[] = {"text",        "image",   "audio",    "video",
                                   "application", "message", "multipart"};
@@ -91,7 +91,7 @@ ctype_known_type(const struct mail_span *t)
 }
 
 static bool
-ctype_param(struct ctype_cur *c, struct mail_span *name, struct mail_span *value)
+ctype_param(struct ctype_cur *c, struct mail_ctype_span *name, struct mail_ctype_span *value)
 {
     ctype_spaces(c);
     if (!ctype_token(c, name) || memchr(name->s, '*', name->n) != NULL)

@@ -38,7 +38,7 @@ struct mime_rawparams {
 
 /* MIME tokens are case-insensitive in ASCII only (RFC 2045 §5.1). */
 static char *
-mime_lower_span(struct mail_arena *a, struct mail_span sp)
+mime_lower_span(struct mail_arena *a, struct mail_ctype_span sp)
 {
     char *p = mail_arena_strndup(a, sp.s, sp.n);
     for (char *q = p; *q; q++)
@@ -51,7 +51,7 @@ static char *
 mime_lower(struct mail_arena *a, const char *s)
 {
     s = s ? s : "";
-    return mime_lower_span(a, (struct mail_span){s, strlen(s)});
+    return mime_lower_span(a, (struct mail_ctype_span){s, strlen(s)});
 }
 
 static void

@@ -61,7 +61,7 @@ ref_phrase(const char *v, size_t len)
 }
 
 static bool
-span_is(struct mail_span sp, const char *s, bool nocase)
+span_is(struct mail_ctype_span sp, const char *s, bool nocase)
 {
     return s != NULL && strlen(s) == sp.n &&
            (nocase ? strncasecmp(s, sp.s, sp.n) : strncmp(s, sp.s, sp.n)) == 0;
