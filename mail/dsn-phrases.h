@@ -6,7 +6,9 @@
  * indexes as static const data: nothing is built at run time.
  *
  * A group is the set of lists searched in the same text (the notice, a
- * header, a diagnostic); each list belongs to one group.
+ * header, a diagnostic); each list belongs to one group.  FINAL is read only
+ * when a notice has delay wording: its own group (VERDICT) keeps its short
+ * phrases ("failed") from shrinking the stride of the NOTICE scan.
  */
 #ifndef NIXIE_MAIL_DSN_PHRASES_H
 #define NIXIE_MAIL_DSN_PHRASES_H
@@ -24,11 +26,11 @@
     X(STYLE, NOTICE, TAG)                                                                          \
     X(BODY, NOTICE, NONE)                                                                          \
     X(DELAY, NOTICE, NONE)                                                                         \
-    X(FINAL, NOTICE, NONE)                                                                         \
     X(MARKER, NOTICE, NONE)                                                                        \
     X(FIELD, NOTICE, NONE)                                                                         \
     X(JSON, NOTICE, NONE)                                                                          \
     X(QUOTED, NOTICE, NONE)                                                                        \
+    X(FINAL, VERDICT, NONE)                                                                        \
     X(SUBJECT, HEADER, NONE)                                                                       \
     X(DAEMON, HEADER, NONE)                                                                        \
     X(AUTOREPLY, HEADER, NONE)                                                                     \
@@ -38,7 +40,7 @@
     X(RCPTWORD, LINE, NONE)                                                                        \
     X(MSGID, LINE, NONE)
 
-#define DSN_GROUPS(X) X(NOTICE) X(HEADER) X(CUE) X(REASON) X(LINE)
+#define DSN_GROUPS(X) X(NOTICE) X(VERDICT) X(HEADER) X(CUE) X(REASON) X(LINE)
 
 enum dsn_list {
 #define DSN_LIST_ENUM(name, group, kind) DSN_LIST_##name,

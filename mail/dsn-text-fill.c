@@ -24,11 +24,11 @@ dsn_notice_delayed(const struct dsn_ctx *ctx)
 {
     const char *subject = mail_message_header(ctx->msg, "Subject");
     bool delay = dsn_notice_first(ctx, DSN_LIST_DELAY, ctx->notice_end) != NULL;
-    bool final = dsn_notice_first(ctx, DSN_LIST_FINAL, ctx->notice_end) != NULL;
     if (subject && (dsn_memcasemem(subject, strlen(subject), "delayed") ||
                     dsn_memcasemem(subject, strlen(subject), "warning")))
         delay = true;
-    return delay && !final;
+    /* FINAL is not in the notice scan: searched only when it matters */
+    return delay && !dsn_match_any(DSN_LIST_FINAL, ctx->notice, ctx->notice_end);
 }
 
 char *
