@@ -122,6 +122,24 @@ dsn_plain_byte(unsigned char c)
     return c > 0x20 && c < 0x80;
 }
 
+/* Length of the leading run of plain bytes of s[0..len), eight at a time:
+ * a word has none other when no byte has its high bit set or is below 0x21
+ * (the borrow test is exact as a yes/no answer). */
+static size_t
+dsn_plain_run(const char *s, size_t len)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    size_t i = 0;
+    for (uint64_t v; i + 8 <= len; i += 8) {
+        memcpy(&v, s + i, 8);
+        if (((v | ((v - ones * 0x21) & ~v)) & highs) != 0)
+            break;
+    }
+    while (i < len && dsn_plain_byte((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
 /* The work of dsn_strclean on already-decoded text: one pass into a buffer
  * sized for the worst case (every byte invalid: 3 bytes of U+FFFD).  Every
  * character is written only while 4 bytes of room are left below max. */
@@ -141,9 +159,7 @@ dsn_strclean_raw(const char *s, size_t len, size_t max, bool collapse)
             if (space && w > 0)
                 out[w++] = ' ';
             space = false;
-            size_t run = 1;
-            while (i + run < len && dsn_plain_byte((unsigned char)s[i + run]))
-                run++;
+            size_t run = dsn_plain_run(s + i, len - i);
             size_t lim = max < cap - 1 ? max : cap - 1; /* w + 4 <= max and w + 4 < cap */
             size_t room = w + 4 <= lim ? lim - 3 - w : 0;
             size_t n = run < room ? run : room;
@@ -174,13 +190,12 @@ dsn_strclean_raw(const char *s, size_t len, size_t max, bool collapse)
             break;
         if (cp < 0x80) {
             out[w++] = (char)cp;
-        } else if (n > 1 || cp == UTF8_REPLACEMENT) {
-            /* valid sequence (or U+FFFD for an invalid byte): re-encode */
-            struct strbuf tmp = STRBUF_INIT;
-            utf8_encode(&tmp, cp);
-            memcpy(out + w, tmp.buf, tmp.len);
-            w += tmp.len;
-            strbuf_free(&tmp);
+        } else if (n > 1) { /* utf8_decode() took a valid sequence: as it is */
+            memcpy(out + w, s + i - n, n);
+            w += n;
+        } else if (cp == UTF8_REPLACEMENT) { /* an invalid byte: U+FFFD */
+            memcpy(out + w, "\xef\xbf\xbd", 3);
+            w += 3;
         }
     }
     if (w == 0) {
