@@ -56,6 +56,9 @@ struct dsn_reader {
     bool exclude_hard[8]; /* hard: never; soft: unless alone on its line */
     size_t nexclude;
     bool lazy; /* cands holds every address, ranked when first asked (dsn_cand_rank_of) */
+    /* per line: has it an SMTP or status code (1), none (0), not looked
+     * at yet (-1)?  Recipients ask about the same lines again and again. */
+    signed char *coded;
 };
 
 /* Lines that quote header fields or trace data: their addresses are senders,
@@ -121,6 +124,8 @@ dsn_reader_lines(struct dsn_reader *rd)
         if (next <= pos)
             break;
     }
+    rd->coded = xmalloc(rd->nlines + 1);
+    memset(rd->coded, -1, rd->nlines + 1);
 }
 
 static void
@@ -454,28 +459,48 @@ dsn_diag_block(const struct dsn_reader *rd, const struct dsn_cand *c, int rank, 
     }
 }
 
+/* Does line li carry a code?  Worked out once per line. */
+static bool
+dsn_line_coded(const struct dsn_reader *rd, size_t li)
+{
+    const struct dsn_line *ln = &rd->lines[li];
+    if (!rd->coded)
+        return dsn_has_code(rd->text + ln->start, ln->end - ln->start);
+    if (rd->coded[li] < 0)
+        rd->coded[li] = dsn_has_code(rd->text + ln->start, ln->end - ln->start);
+    return rd->coded[li] != 0;
+}
+
 static size_t
 dsn_code_line(const struct dsn_reader *rd, size_t from, size_t to)
 {
-    for (size_t li = from; li < to && li < rd->nlines; li++) {
-        const struct dsn_line *ln = &rd->lines[li];
-        if (!ln->header && dsn_has_code(rd->text + ln->start, ln->end - ln->start))
+    for (size_t li = from; li < to && li < rd->nlines; li++)
+        if (!rd->lines[li].header && dsn_line_coded(rd, li))
             return li;
-    }
     return SIZE_MAX;
 }
 
-/* Another line naming addr: with an SMTP code if `coded`. */
+/* Another line naming addr: with an SMTP code if `coded`.  An address holds
+ * no line break, so one search of the whole text finds the lines naming it
+ * in order (the lines cover the text up to the last one's end). */
 static size_t
 dsn_addr_line(const struct dsn_reader *rd, const char *addr, size_t skip, bool coded)
 {
-    for (size_t li = 0; addr && *addr && li < rd->nlines; li++) {
-        const struct dsn_line *ln = &rd->lines[li];
-        const char *t = rd->text + ln->start;
-        size_t tl = ln->end - ln->start;
-        if (li != skip && !ln->header && dsn_memcasemem(t, tl, addr) &&
-            (!coded || dsn_has_code(t, tl)))
+    if (!addr || !*addr || rd->nlines == 0 || strpbrk(addr, "\r\n"))
+        return SIZE_MAX;
+    size_t n = strlen(addr), end = rd->lines[rd->nlines - 1].end, li = 0;
+    for (size_t from = 0; from < end;) {
+        const char *p = dsn_memcasemem(rd->text + from, end - from, addr);
+        if (!p)
+            break;
+        size_t at = (size_t)(p - rd->text);
+        while (rd->lines[li].end < at + n)
+            li++;
+        if (li != skip && !rd->lines[li].header && (!coded || dsn_line_coded(rd, li)))
             return li;
+        if (li + 1 == rd->nlines)
+            break;
+        from = rd->lines[li + 1].start;
     }
     return SIZE_MAX;
 }
@@ -572,6 +597,7 @@ dsn_text_read_recipients(struct dsn_ctx *ctx, const char *text, size_t len, bool
         free(rd.exclude[i]);
     free(rd.cands);
     free(rd.lines);
+    free(rd.coded);
     return ctx->rep->nrcpts - before;
 }
 
@@ -665,6 +691,7 @@ dsn_text_reader_free(struct dsn_ctx *ctx)
         return;
     free(rd->cands);
     free(rd->lines);
+    free(rd->coded);
     free(rd);
     ctx->reader = NULL;
 }
@@ -682,5 +709,6 @@ dsn_text_first_code(struct dsn_ctx *ctx)
     char *out = dsn_strclean(sb.buf, sb.len, DSN_MAX_DIAGNOSTIC, true);
     strbuf_free(&sb);
     free(rd.lines);
+    free(rd.coded);
     return out;
 }
