@@ -401,10 +401,26 @@ dsn_status_parse(const char *value, char out[16])
     return dsn_status_at(value, len, i, out) > 0;
 }
 
+/* Has the word at s a byte in '2'..'5' (a reply code's first digit, or a
+ * '3')?  Each byte is tested on its own 7 bits, no carry crosses bytes. */
+static bool
+dsn_word_has_25(const char *s)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), low7 = ones * 0x7F;
+    uint64_t v;
+    memcpy(&v, s, 8);
+    uint64_t x = v & low7;
+    return ((ones * (0x7F + '6') - x) & ~v & (x + ones * (0x7F - '1')) & ones * 0x80) != 0;
+}
+
 int
 dsn_reply_find(const char *s, size_t len)
 {
     for (size_t i = 0; s && i + 3 <= len; i++) {
+        while (i + 8 <= len && !dsn_word_has_25(s + i))
+            i += 8; /* most text has no digit: skip it a word at a time */
+        if (i + 3 > len)
+            break;
         char c = s[i];
         if (c != '2' && c != '4' && c != '5')
             continue;
