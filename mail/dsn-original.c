@@ -121,8 +121,9 @@ dsn_original_fields(struct dsn_original *o, const char *s, size_t hlen)
 {
     char **slots[] = {&o->message_id, &o->subject, &o->from, &o->to, &o->date};
     int left = 5;
+    bool cr = memchr(s, '\r', hlen) != NULL;
     for (size_t pos = 0, next; pos < hlen && left > 0; pos = next) {
-        size_t end = dsn_line_end(s, hlen, pos, &next);
+        size_t end = dsn_line_end_cr(s, hlen, pos, &next, cr);
         if (next <= pos)
             break;
         int k = dsn_original_field(s + pos, end - pos);
@@ -139,7 +140,7 @@ dsn_original_fields(struct dsn_original *o, const char *s, size_t hlen)
             strbuf_add(&v, val, vlen);
             while (next < hlen && (s[next] == ' ' || s[next] == '\t') && v.len < DSN_MAX_FIELD) {
                 size_t ls = next;
-                size_t le = dsn_line_end(s, hlen, ls, &next);
+                size_t le = dsn_line_end_cr(s, hlen, ls, &next, cr);
                 strbuf_addc(&v, ' ');
                 strbuf_add(&v, s + ls, le - ls);
                 if (next <= ls)

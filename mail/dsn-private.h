@@ -114,6 +114,9 @@ size_t dsn_ascii_span(const char *s, size_t len);
 /* Split a logical line: returns the end of the line starting at pos (the
  * index of '\n', '\r' or len) and in *next the start of the next line. */
 size_t dsn_line_end(const char *s, size_t len, size_t pos, size_t *next);
+/* The same where `cr` says whether s[pos..len) may hold a CR: without one,
+ * a line ends at LF and one memchr finds it (most texts are LF only). */
+size_t dsn_line_end_cr(const char *s, size_t len, size_t pos, size_t *next, bool cr);
 
 /* ---- dsn.c ---- */
 struct dsn_recipient *dsn_rcpt_add(struct dsn_ctx *ctx);

@@ -113,8 +113,9 @@ dsn_reader_lines(struct dsn_reader *rd)
 {
     size_t cap = 32; /* most notices have fewer lines: a small, cheap allocation */
     rd->lines = xmalloc(cap * sizeof *rd->lines);
+    bool cr = memchr(rd->text, '\r', rd->len) != NULL;
     for (size_t pos = 0, next; pos < rd->len && rd->nlines < DSN_MAX_LINES; pos = next) {
-        size_t end = dsn_line_end(rd->text, rd->len, pos, &next);
+        size_t end = dsn_line_end_cr(rd->text, rd->len, pos, &next, cr);
         if (rd->nlines == cap) {
             cap *= 2;
             rd->lines = xreallocarray(rd->lines, cap, sizeof *rd->lines);

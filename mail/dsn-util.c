@@ -665,6 +665,17 @@ dsn_line_end(const char *s, size_t len, size_t pos, size_t *next)
     return i;
 }
 
+size_t
+dsn_line_end_cr(const char *s, size_t len, size_t pos, size_t *next, bool cr)
+{
+    if (cr)
+        return dsn_line_end(s, len, pos, next);
+    const char *lf = memchr(s + pos, '\n', len - pos);
+    size_t end = lf ? (size_t)(lf - s) : len;
+    *next = lf ? end + 1 : len;
+    return end;
+}
+
 bool
 dsn_addr_valid(const char *a)
 {
