@@ -54,6 +54,19 @@ dsn_white(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+/* Byte -> its ASCII lowercase, or 0 where dsn_words_fill() must look
+ * closer: white space, 0xE2 (a typographic apostrophe may start there) and
+ * NUL itself. */
+#define DSN_W(c)                                                                                   \
+    ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r' || (c) == 0xE2 ? 0                    \
+     : (c) >= 'A' && (c) <= 'Z'                                             ? (c) + 32             \
+                                                                            : (c))
+#define DSN_W4(c) DSN_W(c), DSN_W(c + 1), DSN_W(c + 2), DSN_W(c + 3)
+#define DSN_W16(c) DSN_W4(c), DSN_W4(c + 4), DSN_W4(c + 8), DSN_W4(c + 12)
+#define DSN_W64(c) DSN_W16(c), DSN_W16(c + 16), DSN_W16(c + 32), DSN_W16(c + 48)
+static const unsigned char dsn_words_map[256] = {DSN_W64(0), DSN_W64(64), DSN_W64(128),
+                                                 DSN_W64(192)};
+
 /* The words of text[0..len) into out (len + 1 bytes): ASCII-lowercased,
  * typographic apostrophes ("wasn\u2019t") as ASCII, white space collapsed,
  * and the codes that multi-line SMTP replies repeat on each line ("550-5.7.1
@@ -85,12 +98,19 @@ dsn_words_fill(char *out, const char *t, size_t len)
         if (space && w > 0)
             out[w++] = ' ';
         space = false;
-        while (r < len && !dsn_white(t[r])) {
-            if (t[r] == '\xe2' && r + 2 < len && t[r + 1] == '\x80' && t[r + 2] == '\x99') {
+        while (r < len) {
+            unsigned char c = (unsigned char)t[r], m = dsn_words_map[c];
+            if (m != 0) { /* most bytes: one table load */
+                out[w++] = (char)m;
+                r++;
+            } else if (dsn_white(t[r])) {
+                break;
+            } else if (c == 0xE2 && r + 2 < len && t[r + 1] == '\x80' && t[r + 2] == '\x99') {
                 out[w++] = '\'';
                 r += 3;
-            } else {
-                out[w++] = (char)dsn_fold((unsigned char)t[r++]);
+            } else { /* NUL, a lone 0xE2: as they are */
+                out[w++] = (char)c;
+                r++;
             }
         }
     }
