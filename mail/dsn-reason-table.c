@@ -58,9 +58,9 @@ dsn_white(char c)
  * closer: white space, 0xE2 (a typographic apostrophe may start there) and
  * NUL itself. */
 #define DSN_W(c)                                                                                   \
-    ((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r' || (c) == 0xE2 ? 0                    \
-     : (c) >= 'A' && (c) <= 'Z'                                             ? (c) + 32             \
-                                                                            : (c))
+    ((unsigned char)((c) == ' ' || (c) == '\t' || (c) == '\n' || (c) == '\r' || (c) == 0xE2 ? 0    \
+                     : (c) >= 'A' && (c) <= 'Z' ? (c) + 32                                         \
+                                                : (c)))
 #define DSN_W4(c) DSN_W(c), DSN_W(c + 1), DSN_W(c + 2), DSN_W(c + 3)
 #define DSN_W16(c) DSN_W4(c), DSN_W4(c + 4), DSN_W4(c + 8), DSN_W4(c + 12)
 #define DSN_W64(c) DSN_W16(c), DSN_W16(c + 16), DSN_W16(c + 32), DSN_W16(c + 48)
