@@ -37,6 +37,7 @@ struct cmd_bounce {
     bool json;
     int failures;
     size_t messages;
+    struct strbuf out; /* JSON lines of one message, reused: no allocation per message */
 };
 
 static void
@@ -179,27 +180,26 @@ cmd_bounce_json_rcpt(struct strbuf *sb, const char *file, const struct dsn_repor
 }
 
 static void
-cmd_bounce_json(const char *file, const struct dsn_report *rep)
+cmd_bounce_json(struct strbuf *sb, const char *file, const struct dsn_report *rep)
 {
-    struct strbuf sb = STRBUF_INIT;
+    strbuf_reset(sb);
     if (rep->kind == DSN_KIND_NONE) {
-        strbuf_addc(&sb, '{');
-        cmd_bounce_json_kv(&sb, "file", file);
-        strbuf_adds(&sb, ", \"is_dsn\": false");
-        cmd_bounce_json_kv(&sb, "kind", dsn_kind_name(rep->kind));
-        strbuf_adds(&sb, "}\n");
+        strbuf_addc(sb, '{');
+        cmd_bounce_json_kv(sb, "file", file);
+        strbuf_adds(sb, ", \"is_dsn\": false");
+        cmd_bounce_json_kv(sb, "kind", dsn_kind_name(rep->kind));
+        strbuf_adds(sb, "}\n");
     } else if (rep->nrcpts == 0) {
-        cmd_bounce_json_rcpt(&sb, file, rep, NULL);
+        cmd_bounce_json_rcpt(sb, file, rep, NULL);
     }
     for (size_t i = 0; rep->kind != DSN_KIND_NONE && i < rep->nrcpts; i++) {
-        cmd_bounce_json_rcpt(&sb, file, rep, &rep->rcpts[i]);
-        if (sb.len > 65536) {
-            fwrite(sb.buf, 1, sb.len, stdout);
-            strbuf_reset(&sb);
+        cmd_bounce_json_rcpt(sb, file, rep, &rep->rcpts[i]);
+        if (sb->len > 65536) {
+            fwrite(sb->buf, 1, sb->len, stdout);
+            strbuf_reset(sb);
         }
     }
-    fwrite(sb.buf, 1, sb.len, stdout);
-    strbuf_free(&sb);
+    fwrite(sb->buf, 1, sb->len, stdout);
 }
 
 /* ---- table ---- */
@@ -258,7 +258,7 @@ cmd_bounce_one(struct cmd_bounce *cb, const char *path, const char *label,
 {
     struct dsn_report *rep = dsn_analyze(msg);
     if (cb->json)
-        cmd_bounce_json(path, rep); /* the key stays the path: one object per recipient */
+        cmd_bounce_json(&cb->out, path, rep); /* the key stays the path: one object per recipient */
     else
         cmd_bounce_table(label, rep);
     cb->messages++;
@@ -399,6 +399,7 @@ cmd_bounce_main(int argc, char **argv)
     }
     for (int i = first; i < argc; i++)
         cmd_bounce_path(&cb, argv[i]);
+    strbuf_free(&cb.out);
     if (fflush(stdout) != 0 || ferror(stdout)) {
         fprintf(stderr, "nixie bounce: cannot write the output: %s\n", strerror(errno));
         return 1;
