@@ -21,9 +21,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "mail/base/err.h"
 #include "mail/base/strbuf.h"
+#include "mail/base/sysio.h"
 #include "mail/base/utf8.h"
 #include "mail/base/xalloc.h"
 
@@ -33,12 +35,27 @@
 
 #include "ui/cmd.h"
 
+#define CMD_BOUNCE_OUT_CHUNK 65536
+
 struct cmd_bounce {
     bool json;
     int failures;
     size_t messages;
-    struct strbuf out; /* JSON lines of one message, reused: no allocation per message */
+    struct strbuf out; /* JSON lines not yet written to fd 1 */
+    bool out_tty;      /* stdout is a terminal: each message's lines at once */
+    int out_errno;     /* the first write error; nothing more is written */
 };
+
+/* JSON goes to fd 1 in 64 KiB writes (stdio would write 4 KiB at a time). */
+static void
+cmd_bounce_flush(struct cmd_bounce *cb, size_t at_least)
+{
+    if (cb->out.len < at_least && !(cb->out_tty && cb->out.len > 0))
+        return;
+    if (cb->out_errno == 0 && sysio_write_all(STDOUT_FILENO, cb->out.buf, cb->out.len) < 0)
+        cb->out_errno = errno;
+    strbuf_reset(&cb->out);
+}
 
 static void
 cmd_bounce_usage(FILE *fp)
@@ -180,9 +197,9 @@ cmd_bounce_json_rcpt(struct strbuf *sb, const char *file, const struct dsn_repor
 }
 
 static void
-cmd_bounce_json(struct strbuf *sb, const char *file, const struct dsn_report *rep)
+cmd_bounce_json(struct cmd_bounce *cb, const char *file, const struct dsn_report *rep)
 {
-    strbuf_reset(sb);
+    struct strbuf *sb = &cb->out;
     if (rep->kind == DSN_KIND_NONE) {
         strbuf_addc(sb, '{');
         cmd_bounce_json_kv(sb, "file", file);
@@ -194,12 +211,9 @@ cmd_bounce_json(struct strbuf *sb, const char *file, const struct dsn_report *re
     }
     for (size_t i = 0; rep->kind != DSN_KIND_NONE && i < rep->nrcpts; i++) {
         cmd_bounce_json_rcpt(sb, file, rep, &rep->rcpts[i]);
-        if (sb->len > 65536) {
-            fwrite(sb->buf, 1, sb->len, stdout);
-            strbuf_reset(sb);
-        }
+        cmd_bounce_flush(cb, CMD_BOUNCE_OUT_CHUNK);
     }
-    fwrite(sb->buf, 1, sb->len, stdout);
+    cmd_bounce_flush(cb, CMD_BOUNCE_OUT_CHUNK);
 }
 
 /* ---- table ---- */
@@ -258,7 +272,7 @@ cmd_bounce_one(struct cmd_bounce *cb, const char *path, const char *label,
 {
     struct dsn_report *rep = dsn_analyze(msg);
     if (cb->json)
-        cmd_bounce_json(&cb->out, path, rep); /* the key stays the path: one object per recipient */
+        cmd_bounce_json(cb, path, rep); /* the key stays the path: one object per recipient */
     else
         cmd_bounce_table(label, rep);
     cb->messages++;
@@ -397,11 +411,15 @@ cmd_bounce_main(int argc, char **argv)
         cmd_bounce_usage(stderr);
         return 2;
     }
+    cb.out_tty = isatty(STDOUT_FILENO);
     for (int i = first; i < argc; i++)
         cmd_bounce_path(&cb, argv[i]);
+    cmd_bounce_flush(&cb, 0);
     strbuf_free(&cb.out);
-    if (fflush(stdout) != 0 || ferror(stdout)) {
-        fprintf(stderr, "nixie bounce: cannot write the output: %s\n", strerror(errno));
+    if (cb.out_errno == 0 && (fflush(stdout) != 0 || ferror(stdout)))
+        cb.out_errno = errno ? errno : EIO;
+    if (cb.out_errno != 0) {
+        fprintf(stderr, "nixie bounce: cannot write the output: %s\n", strerror(cb.out_errno));
         return 1;
     }
     return cb.failures ? 1 : 0;

@@ -6,7 +6,7 @@ quotes and backslashes in the diagnostic and the subject) must give JSON
 lines that parse, keep every key of the issue, escape every control and
 decode back to the text the report carried; the table output must carry no
 control byte; an unreadable path gives a clear error and exit 1 while the
-other paths are still processed.
+other paths are still processed; a failed write of the output is an error.
 """
 import json, os, subprocess, sys, tempfile
 
@@ -104,6 +104,12 @@ def main():
         rc, out, _ = run(exe, ['--json', ordinary])
         if rc != 0:
             fail(f'exit {rc} for ordinary mail, want 0')
+        if os.path.exists('/dev/full'):  # a full disk: said, not silently lost
+            with open('/dev/full', 'wb') as full:
+                p = subprocess.run([exe, 'bounce', '--json', bounce], stdout=full,
+                                   stderr=subprocess.PIPE)
+            if p.returncode != 1 or b'cannot write the output' not in p.stderr:
+                fail(f'write error: exit {p.returncode}, {p.stderr!r}')
     print('ok: nixie bounce JSON escaping, table sanitising, exit codes')
 
 
