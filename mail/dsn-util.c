@@ -206,11 +206,54 @@ dsn_strclean_raw(const char *s, size_t len, size_t max, bool collapse)
     return out;
 }
 
+/* Is s[0..len) its own cleaning?  Printable ASCII words separated by
+ * single spaces, nothing to trim, well below max (most field values, many
+ * addresses): dsn_strclean_raw() would copy it as it is, after a call's
+ * worth of set-up (trim, a buffer for the worst case, a run per word).
+ * Eight bytes at a time: no control or 8-bit byte (the borrow test is exact
+ * as a yes/no answer), then the spaces exactly, none after another. */
+static bool
+dsn_already_clean(const char *s, size_t len, size_t max)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones * 0x80, low7 = ones * 0x7F;
+    const uint64_t spaces = ones * 0x20;
+    if (len == 0 || len + 4 > max || !dsn_plain_byte((unsigned char)s[0]) ||
+        !dsn_plain_byte((unsigned char)s[len - 1]))
+        return false;
+    size_t i = 0;
+    uint64_t before = 0; /* the byte before the word is a space: bit 7 */
+    for (uint64_t v; i + 8 <= len; i += 8) {
+        memcpy(&v, s + i, 8);
+        if (((v | ((v - spaces) & ~v)) & highs) != 0)
+            return false;
+        uint64_t x = v ^ spaces;
+        uint64_t sp = ~(((x & low7) + low7) | x) & highs;
+        if ((sp & (sp << 8 | before)) != 0)
+            return false;
+        before = sp >> 56;
+    }
+    for (bool space = before != 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' ? space : !dsn_plain_byte(c))
+            return false;
+        space = c == ' ';
+    }
+    return true;
+}
+
 char *
 dsn_strclean(const char *s, size_t len, size_t max, bool collapse)
 {
     if (!s)
         return NULL;
+    if (dsn_already_clean(s, len, max)) {
+        char *out = malloc(len + 1);
+        if (out) {
+            memcpy(out, s, len);
+            out[len] = '\0';
+        }
+        return out;
+    }
     size_t dlen;
     char *decoded = memchr(s, 0x1b, len) ? dsn_iso2022_decode(s, len, &dlen) : NULL;
     if (!decoded)

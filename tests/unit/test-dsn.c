@@ -883,6 +883,55 @@ test_match_every_alignment(void **state)
     }
 }
 
+/* dsn_strclean on ASCII with collapse: controls and white space as one
+ * space, trimmed.  The reference the word-at-a-time check must agree with. */
+static void
+strclean_model(const char *s, size_t len, char *out)
+{
+    size_t w = 0;
+    bool space = false;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c <= ' ') {
+            space = true;
+            continue;
+        }
+        if (space && w > 0)
+            out[w++] = ' ';
+        space = false;
+        out[w++] = (char)c;
+    }
+    out[w] = '\0';
+}
+
+/* Clean text comes back as it is; a double space, a tab, a control or
+ * white space at either end, at every position of a text longer than a
+ * few words, is cleaned as the general path does. */
+static void
+test_strclean_plain(void **state)
+{
+    (void)state;
+    static const char base[] = "Delivery to user@example.org failed: 550 5.1.1 no such user\x7f";
+    static const char *const odd[] = {"  ", "\t", " \n", "\x01", "\x1b"};
+    size_t n = strlen(base);
+    char *c = dsn_strclean(base, n, n + 4, true);
+    assert_string_equal(c, base);
+    free(c);
+    for (size_t k = 0; k <= n; k++) {
+        for (size_t o = 0; o < sizeof odd / sizeof odd[0]; o++) {
+            char buf[128], want[128];
+            size_t ol = strlen(odd[o]);
+            memcpy(buf, base, k);
+            memcpy(buf + k, odd[o], ol);
+            memcpy(buf + k + ol, base + k, n - k);
+            strclean_model(buf, n + ol, want);
+            char *got = dsn_strclean(buf, n + ol, 256, true);
+            assert_string_equal(got, want);
+            free(got);
+        }
+    }
+}
+
 int
 main(void)
 {
@@ -915,6 +964,7 @@ main(void)
         cmocka_unit_test(test_match_rows_and_globs),
         cmocka_unit_test(test_match_last_cue),
         cmocka_unit_test(test_match_every_alignment),
+        cmocka_unit_test(test_strclean_plain),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
