@@ -20,39 +20,6 @@
 #include "mail/dsn-private.h"
 #include "mail/message.h"
 
-/* Length of the header block at s (up to the empty line); *body is where
- * the body starts, or len.  An empty line starts at 0 or after a line
- * break: "\n\n", "\n\r" or "\r\r" (a CR before LF ends no line), so the
- * line feeds are enough to find it, and a lone-CR pair before that. */
-static size_t
-dsn_header_block(const char *s, size_t len, size_t *body)
-{
-    size_t end = len;
-    if (len > 0 && (s[0] == '\n' || s[0] == '\r')) {
-        end = 0;
-    } else {
-        for (const char *q = memchr(s, '\n', len); q;
-             q = memchr(q + 1, '\n', len - (size_t)(q + 1 - s))) {
-            if ((size_t)(q + 1 - s) < len && (q[1] == '\n' || q[1] == '\r')) {
-                end = (size_t)(q + 1 - s);
-                break;
-            }
-        }
-        for (const char *cr = memchr(s, '\r', end); cr && (size_t)(cr + 1 - s) < end;
-             cr = memchr(cr + 1, '\r', end - (size_t)(cr + 1 - s)))
-            if (cr[1] == '\r') {
-                end = (size_t)(cr + 1 - s);
-                break;
-            }
-    }
-    if (end == len) {
-        *body = len;
-        return len;
-    }
-    dsn_line_end(s, len, end, body);
-    return end;
-}
-
 /* Does s start with something that looks like a header field? */
 static bool
 dsn_looks_like_header(const char *s, size_t len)
@@ -99,62 +66,74 @@ dsn_original_text(const char *v, size_t len)
     return out;
 }
 
-/* Which of the five fields we keep starts the line at s, or -1. */
+/* Which of the five fields we keep starts the line at s, or -1: the first
+ * byte names the only candidate. */
 static int
 dsn_original_field(const char *s, size_t len)
 {
     static const char *const names[] = {"message-id", "subject", "from", "to", "date"};
     static const size_t lens[] = {10, 7, 4, 2, 4};
-    if (len == 0 || !strchr("msftdMSFTD", s[0]))
+    unsigned char c = len > 0 ? dsn_fold((unsigned char)s[0]) : 0;
+    int k = 0;
+    while (k < 5 && (unsigned char)names[k][0] != c)
+        k++;
+    if (k == 5)
         return -1;
-    for (int k = 0; k < 5; k++)
-        if (len > lens[k] && dsn_has_prefix(s, len, names[k]) &&
-            (s[lens[k]] == ':' || s[lens[k]] == ' ' || s[lens[k]] == '\t'))
-            return k;
-    return -1;
+    size_t n = lens[k];
+    return len > n && dsn_has_prefix(s, len, names[k]) &&
+                   (s[n] == ':' || s[n] == ' ' || s[n] == '\t')
+               ? k
+               : -1;
 }
 
-/* The five fields we keep, read straight from the header block (cheaper
- * than parsing every field): name, unfolded value (RFC 5322 §2.2.3). */
-static void
-dsn_original_fields(struct dsn_original *o, const char *s, size_t hlen)
+/* Field k's value, the line s[pos..end) and the lines folded below it
+ * (RFC 5322 §2.2.3), into its slot; returns where the next line starts. */
+static size_t
+dsn_original_value(char **slot, int k, struct dsn_lines *ln, size_t pos, size_t end, size_t next)
+{
+    const char *s = ln->s;
+    const char *colon = memchr(s + pos, ':', end - pos);
+    if (!colon)
+        return next;
+    const char *val = colon + 1;
+    size_t vlen = end - (size_t)(colon + 1 - s);
+    struct strbuf v = STRBUF_INIT;
+    if (next < ln->len && (s[next] == ' ' || s[next] == '\t')) {
+        strbuf_add(&v, val, vlen);
+        while (next < ln->len && (s[next] == ' ' || s[next] == '\t') && v.len < DSN_MAX_FIELD) {
+            size_t ls = next;
+            size_t le = dsn_lines_next(ln, ls, &next);
+            strbuf_addc(&v, ' ');
+            strbuf_add(&v, s + ls, le - ls);
+        }
+        val = v.buf, vlen = v.len;
+    }
+    if (k == 0)
+        *slot = dsn_msgid_clean(val, vlen);
+    else
+        *slot = dsn_original_text(val, vlen < DSN_MAX_FIELD ? vlen : DSN_MAX_FIELD);
+    strbuf_free(&v);
+    return next;
+}
+
+/* One walk over the header's lines, up to the empty line that ends it (an
+ * empty line starts after a line break: "\n\n", "\n\r\n", "\r\r"): the five
+ * fields we keep, read straight from the lines (cheaper than parsing every
+ * field).  Returns where the body starts (after the empty line), or len. */
+static size_t
+dsn_original_header(struct dsn_original *o, const char *s, size_t len)
 {
     char **slots[] = {&o->message_id, &o->subject, &o->from, &o->to, &o->date};
-    int left = 5;
-    bool cr = memchr(s, '\r', hlen) != NULL;
-    for (size_t pos = 0, next; pos < hlen && left > 0; pos = next) {
-        size_t end = dsn_line_end_cr(s, hlen, pos, &next, cr);
-        if (next <= pos)
-            break;
+    struct dsn_lines ln = DSN_LINES_INIT(s, len);
+    for (size_t pos = 0, next; pos < len; pos = next) {
+        size_t end = dsn_lines_next(&ln, pos, &next);
+        if (end == pos)
+            return next;
         int k = dsn_original_field(s + pos, end - pos);
-        if (k < 0 || *slots[k])
-            continue;
-        const char *colon = memchr(s + pos, ':', end - pos);
-        if (!colon)
-            continue;
-        /* the value: the rest of the line, and any folded lines below it */
-        const char *val = colon + 1;
-        size_t vlen = end - (size_t)(colon + 1 - s);
-        struct strbuf v = STRBUF_INIT;
-        if (next < hlen && (s[next] == ' ' || s[next] == '\t')) {
-            strbuf_add(&v, val, vlen);
-            while (next < hlen && (s[next] == ' ' || s[next] == '\t') && v.len < DSN_MAX_FIELD) {
-                size_t ls = next;
-                size_t le = dsn_line_end_cr(s, hlen, ls, &next, cr);
-                strbuf_addc(&v, ' ');
-                strbuf_add(&v, s + ls, le - ls);
-                if (next <= ls)
-                    break;
-            }
-            val = v.buf, vlen = v.len;
-        }
-        if (k == 0)
-            *slots[k] = dsn_msgid_clean(val, vlen);
-        else
-            *slots[k] = dsn_original_text(val, vlen < DSN_MAX_FIELD ? vlen : DSN_MAX_FIELD);
-        left -= *slots[k] != NULL;
-        strbuf_free(&v);
+        if (k >= 0 && !*slots[k])
+            next = dsn_original_value(slots[k], k, &ln, pos, end, next);
     }
+    return len;
 }
 
 /* Take a copy of data[0..len) as the returned message, if it starts with
@@ -163,9 +142,8 @@ static void
 dsn_original_set(struct dsn_ctx *ctx, const char *data, size_t len, const char *from_part)
 {
     struct dsn_original *o = &ctx->rep->original;
-    size_t body;
-    size_t hlen = dsn_header_block(data, len, &body);
-    if (hlen == 0 || !dsn_looks_like_header(data, len))
+    /* a field name first: not the empty line that would end an empty header */
+    if (!dsn_looks_like_header(data, len))
         return;
     o->present = true;
     o->from_part = from_part;
@@ -173,11 +151,11 @@ dsn_original_set(struct dsn_ctx *ctx, const char *data, size_t len, const char *
     memcpy(o->raw, data, len);
     o->raw[len] = '\0';
     o->raw_len = len;
+    size_t body = dsn_original_header(o, o->raw, len);
     const char *b = data + body;
     size_t bl = len - body;
     dsn_trim(&b, &bl);
     o->headers_only = bl == 0;
-    dsn_original_fields(o, o->raw, hlen);
 }
 
 static void

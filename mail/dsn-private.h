@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "mail/base/strbuf.h"
 
@@ -117,6 +118,41 @@ size_t dsn_line_end(const char *s, size_t len, size_t pos, size_t *next);
 /* The same where `cr` says whether s[pos..len) may hold a CR: without one,
  * a line ends at LF and one memchr finds it (most texts are LF only). */
 size_t dsn_line_end_cr(const char *s, size_t len, size_t pos, size_t *next, bool cr);
+
+/* Lines split as dsn_line_end() splits them (at LF, CR or CRLF), for a
+ * walk from the start of s[0..len): one memchr per line for the LF, kept
+ * while lone CRs end the lines before it (so a text of CRs alone stays
+ * linear), and one for a CR bounded to the line. */
+struct dsn_lines {
+    const char *s;
+    size_t len;
+    size_t lf; /* the first LF at or after the last line start (len: none) */
+    bool lf_known;
+};
+#define DSN_LINES_INIT(s, len)                                                                     \
+    {                                                                                              \
+        (s), (len), 0, false                                                                       \
+    }
+/* The end of the line starting at pos (pos < len, at or after the last
+ * one asked for); in *next the start of the next line.  Inline: a walk
+ * calls it once per line. */
+static inline size_t
+dsn_lines_next(struct dsn_lines *ln, size_t pos, size_t *next)
+{
+    if (!ln->lf_known || ln->lf < pos) {
+        const char *lf = memchr(ln->s + pos, '\n', ln->len - pos);
+        ln->lf = lf ? (size_t)(lf - ln->s) : ln->len;
+        ln->lf_known = true;
+    }
+    const char *cr = memchr(ln->s + pos, '\r', ln->lf - pos);
+    if (!cr) {
+        *next = ln->lf < ln->len ? ln->lf + 1 : ln->len;
+        return ln->lf;
+    }
+    size_t end = (size_t)(cr - ln->s);
+    *next = end + 1 < ln->len && ln->s[end + 1] == '\n' ? end + 2 : end + 1;
+    return end;
+}
 
 /* ---- dsn.c ---- */
 struct dsn_recipient *dsn_rcpt_add(struct dsn_ctx *ctx);

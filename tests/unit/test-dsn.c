@@ -883,6 +883,26 @@ test_match_every_alignment(void **state)
     }
 }
 
+/* dsn_lines_next splits every text as dsn_line_end does: LF, CR, CRLF,
+ * runs of lone CRs, no line break at the end, every prefix of the text. */
+static void
+test_lines_as_line_end(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"a\r\rb\n\nc\r\n\r\nd\re\n\rf", "\r\r\r\rx\r", "ab\ncd\r\n",
+                                        "\n\n", "x\r\ny\rz\n"};
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        for (size_t len = 1; len <= strlen(texts[t]); len++) {
+            struct dsn_lines ln = DSN_LINES_INIT(texts[t], len);
+            for (size_t pos = 0, next, want_next; pos < len; pos = next) {
+                size_t end = dsn_lines_next(&ln, pos, &next);
+                assert_int_equal(end, dsn_line_end(texts[t], len, pos, &want_next));
+                assert_int_equal(next, want_next);
+            }
+        }
+    }
+}
+
 /* dsn_strclean on ASCII with collapse: controls and white space as one
  * space, trimmed.  The reference the word-at-a-time check must agree with. */
 static void
@@ -965,6 +985,7 @@ main(void)
         cmocka_unit_test(test_match_last_cue),
         cmocka_unit_test(test_match_every_alignment),
         cmocka_unit_test(test_strclean_plain),
+        cmocka_unit_test(test_lines_as_line_end),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
