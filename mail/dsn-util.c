@@ -207,7 +207,7 @@ dsn_strclean_raw(const char *s, size_t len, size_t max, bool collapse)
 }
 
 /* Is s[0..len) its own cleaning?  Printable ASCII words separated by
- * single spaces, nothing to trim, well below max (most field values, many
+ * single spaces, trimmed, well below max (most field values, many
  * addresses): dsn_strclean_raw() would copy it as it is, after a call's
  * worth of set-up (trim, a buffer for the worst case, a run per word).
  * Eight bytes at a time: no control or 8-bit byte (the borrow test is exact
@@ -246,11 +246,19 @@ dsn_strclean(const char *s, size_t len, size_t max, bool collapse)
 {
     if (!s)
         return NULL;
-    if (dsn_already_clean(s, len, max)) {
-        char *out = malloc(len + 1);
+    /* the white space around a field value (" Subject text") is trimmed
+     * by both paths */
+    const char *t = s;
+    size_t tl = len;
+    while (tl > 0 && (t[0] == ' ' || t[0] == '\t'))
+        t++, tl--;
+    while (tl > 0 && (t[tl - 1] == ' ' || t[tl - 1] == '\t'))
+        tl--;
+    if (dsn_already_clean(t, tl, max)) {
+        char *out = malloc(tl + 1);
         if (out) {
-            memcpy(out, s, len);
-            out[len] = '\0';
+            memcpy(out, t, tl);
+            out[tl] = '\0';
         }
         return out;
     }
