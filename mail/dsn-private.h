@@ -89,6 +89,9 @@ bool dsn_status_specific(const char *code);
 /* Best-ranked specific 4.x.x/5.x.x code in text whose subject.detail differs
  * from `except`'s (may be NULL). */
 bool dsn_status_find_specific(const char *s, size_t len, const char *except, char out[16]);
+/* dsn_status_find() into any and dsn_status_find_specific() (no exception)
+ * into spec, in one pass: whether any was found; *have_spec for spec. */
+bool dsn_status_find_two(const char *s, size_t len, char any[16], char spec[16], bool *have_spec);
 /* Validate a Status field value (comments and trailing words ignored):
  * true and the canonical code in out[16]. */
 bool dsn_status_parse(const char *value, char out[16]);

@@ -108,8 +108,8 @@ dsn_pick_status(struct dsn_recipient *r)
     char code[16] = "", spec[16] = "", cause[16];
     const char *d = r->diagnostic ? r->diagnostic : "";
     size_t dl = strlen(d);
-    bool have_diag = dsn_status_find(d, dl, code);
-    bool have_spec = dsn_status_find_specific(d, dl, NULL, spec);
+    bool have_spec;
+    bool have_diag = dsn_status_find_two(d, dl, code, spec, &have_spec);
     int dc = dsn_status_class(code);
     if (have_spec) {
         /* the remote server's own specific code beats the reporter's summary */

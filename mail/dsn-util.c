@@ -440,6 +440,31 @@ dsn_status_find(const char *s, size_t len, char out[16])
 }
 
 bool
+dsn_status_find_two(const char *s, size_t len, char any[16], char spec[16], bool *have_spec)
+{
+    int best = 99, best_spec = 99;
+    char code[16];
+    size_t n;
+    /* neither can get better than rank 0 */
+    for (size_t i = dsn_status_next(s, len, 0, code, &n); i != SIZE_MAX && (best || best_spec);
+         i = dsn_status_next(s, len, i + n, code, &n)) {
+        int rank = dsn_status_rank(s, i);
+        if (code[0] != '2' && rank < best_spec && dsn_status_specific(code)) {
+            best_spec = rank;
+            memcpy(spec, code, sizeof code);
+        }
+        if (code[0] == '2')
+            rank = 3; /* as dsn_status_find() ranks them */
+        if (rank < best) {
+            best = rank;
+            memcpy(any, code, sizeof code);
+        }
+    }
+    *have_spec = best_spec != 99;
+    return best != 99;
+}
+
+bool
 dsn_status_parse(const char *value, char out[16])
 {
     if (!value)

@@ -883,6 +883,33 @@ test_match_every_alignment(void **state)
     }
 }
 
+/* dsn_status_find_two finds what dsn_status_find and
+ * dsn_status_find_specific (no exception) find. */
+static void
+test_status_find_two(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {"",
+                                        "no code",
+                                        "2.0.0 ok",
+                                        "550 5.1.1 user unknown",
+                                        "5.0.0 then (#5.2.2) full",
+                                        "4.4.7 expired; last: 451 4.3.0 busy",
+                                        "2.1.5 then 5.7.1 and 550-5.7.26 dmarc",
+                                        "version 5.0.2.1 and 10.5.1.1 are not codes",
+                                        "(#4.0.0) 5.1.0 5.3.4"};
+    for (size_t t = 0; t < sizeof texts / sizeof texts[0]; t++) {
+        size_t n = strlen(texts[t]);
+        char any[16] = "", spec[16] = "", want_any[16] = "", want_spec[16] = "";
+        bool have_spec;
+        bool have = dsn_status_find_two(texts[t], n, any, spec, &have_spec);
+        assert_int_equal(have, dsn_status_find(texts[t], n, want_any));
+        assert_int_equal(have_spec, dsn_status_find_specific(texts[t], n, NULL, want_spec));
+        assert_string_equal(any, want_any);
+        assert_string_equal(spec, want_spec);
+    }
+}
+
 /* dsn_lines_next splits every text as dsn_line_end does: LF, CR, CRLF,
  * runs of lone CRs, no line break at the end, every prefix of the text. */
 static void
@@ -986,6 +1013,7 @@ main(void)
         cmocka_unit_test(test_match_every_alignment),
         cmocka_unit_test(test_strclean_plain),
         cmocka_unit_test(test_lines_as_line_end),
+        cmocka_unit_test(test_status_find_two),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
