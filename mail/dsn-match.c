@@ -5,7 +5,9 @@
  * phrases) the three bytes there, ASCII-lowercased, are hashed; the group's
  * index (generated at build time by dsn-phrase-gen.c, see dsn-phrases.h)
  * lists the phrases that have those bytes at some offset, and each is
- * checked on its first byte, its first eight, then in full.
+ * checked on its first byte, its first eight, then in full.  The shortest
+ * phrases are not indexed (they would force a small stride): each is found
+ * through one of its bytes with memchr.
  *
  * Matching ignores ASCII case, so texts are searched as they are (no
  * lowercased copy).  A phrase matches only entirely inside s[0..len), as
@@ -105,6 +107,32 @@ dsn_key_at(const unsigned char *u)
            (uint32_t)dsn_fold_table[u[2]] << 16;
 }
 
+/* A short row (dsn-phrases.h) at every occurrence of its byte at `off`, in
+ * either case, each found with memchr as dsn_memcasemem() does; the row is
+ * checked where it would start (dsn_match_row: entirely in the text).
+ * False stops the scan.  Out of dsn_match_scan(), whose loops keep their
+ * registers. */
+static __attribute__((noinline)) bool
+dsn_match_short(const struct dsn_short *sh, const char *s, size_t len, dsn_match_fn fn, void *arg)
+{
+    unsigned char lo = (unsigned char)dsn_phrases[sh->id].text[sh->off];
+    unsigned char up = lo >= 'a' && lo <= 'z' ? (unsigned char)(lo - 32) : lo;
+    const char *end = s + len;
+    const char *pl = memchr(s + sh->off, lo, len - sh->off);
+    const char *pu = up != lo ? memchr(s + sh->off, up, len - sh->off) : NULL;
+    while (pl || pu) {
+        const char *p = !pu || (pl && pl < pu) ? pl : pu;
+        if (!dsn_match_row(sh->id, s, len, (size_t)(p - s) - sh->off, fn, arg))
+            return false;
+        const char *next = memchr(p + 1, *p, (size_t)(end - p - 1));
+        if (p == pl)
+            pl = next;
+        else
+            pu = next;
+    }
+    return true;
+}
+
 void
 dsn_match_scan(enum dsn_group group, const char *s, size_t len, dsn_match_fn fn, void *arg)
 {
@@ -112,6 +140,9 @@ dsn_match_scan(enum dsn_group group, const char *s, size_t len, dsn_match_fn fn,
         return;
     const struct dsn_index *ix = &dsn_indexes[group];
     const unsigned char *u = (const unsigned char *)s;
+    for (unsigned k = 0; k < ix->nshorts; k++)
+        if (!dsn_match_short(&ix->shorts[k], s, len, fn, arg))
+            return;
     if (ix->stride > 1) {
         for (size_t j = 0; j + 2 < len; j += ix->stride) {
             uint32_t h = dsn_index_hash(dsn_key_at(u + j));

@@ -138,16 +138,59 @@ gen_array(FILE *out, const char *name, const char *group, const void *v, size_t 
     fprintf(out, "%s\n};\n", n ? "" : "0");
 }
 
-/* The group's stride: every phrase has at least stride + 2 literal bytes,
- * so sampling every stride-th position meets each occurrence once. */
+/* Is row i indexed in its group (not a short row, found on its own)? */
+static bool
+gen_indexed(size_t i, enum dsn_group g)
+{
+    return gen_list_group[gen_rows[i].list] == g &&
+           gen_literal_len(gen_rows[i].text) > DSN_SHORT_LITERAL;
+}
+
+/* The group's stride: every indexed phrase has at least stride + 2 literal
+ * bytes, so sampling every stride-th position meets each occurrence once. */
 static unsigned
 gen_stride(enum dsn_group g)
 {
     size_t min = 255;
     for (size_t i = 0; i < GEN_NROWS; i++)
-        if (gen_list_group[gen_rows[i].list] == g && gen_literal_len(gen_rows[i].text) < min)
+        if (gen_indexed(i, g) && gen_literal_len(gen_rows[i].text) < min)
             min = gen_literal_len(gen_rows[i].text);
     return min - 2 < DSN_INDEX_MAX_STRIDE ? (unsigned)(min - 2) : DSN_INDEX_MAX_STRIDE;
+}
+
+/* Rarity of a byte in English text, higher is rarer: a short row is found
+ * through its rarest byte (the fewer hits, the fewer checks). */
+static int
+gen_rarity(unsigned char c)
+{
+    static const char common[] = " etaoinshrdlcumwfgypbvkjxqz";
+    const char *p = memchr(common, c, sizeof common - 1);
+    return p ? (int)(p - common) : (int)sizeof common;
+}
+
+/* The short rows of group g: { id, offset of the byte to search }. */
+static int
+gen_shorts(enum dsn_group g, char *out, size_t cap)
+{
+    size_t n = 0, used = 0;
+    out[0] = '\0';
+    for (size_t i = 0; i < GEN_NROWS; i++) {
+        if (gen_list_group[gen_rows[i].list] != g || gen_indexed(i, g))
+            continue;
+        unsigned best = 0;
+        for (unsigned o = 1; o < gen_literal_len(gen_rows[i].text); o++)
+            if (gen_rarity((unsigned char)gen_rows[i].text[o]) >
+                gen_rarity((unsigned char)gen_rows[i].text[best]))
+                best = o;
+        used += (size_t)snprintf(out + used, cap - used, "{%zu, %u}, ", i, best);
+        if (++n > DSN_SHORT_MAX || used >= cap) {
+            fprintf(stderr, "dsn-phrases.def: too many short rows in %s\n", gen_group_names[g]);
+            return -1;
+        }
+    }
+    if (n == 0)
+        snprintf(out, cap, "{0, 0}"); /* C11: no empty initializer */
+    return (int)n;
 }
 
 /* In how many phrases of group g (literal parts) the three bytes at t occur:
@@ -184,7 +227,7 @@ gen_windows(enum dsn_group g, unsigned stride, unsigned *off)
         for (size_t i = 0; i < GEN_NROWS; i++) {
             const char *p = gen_rows[i].text;
             size_t lit = gen_literal_len(p);
-            if (gen_list_group[gen_rows[i].list] != g || lit != want)
+            if (!gen_indexed(i, g) || lit != want)
                 continue;
             unsigned best = 0, best_cost = ~0u;
             for (unsigned a = 0; a + stride + 2 <= lit; a++) {
@@ -213,7 +256,7 @@ gen_index(FILE *out, enum dsn_group g, unsigned stride)
     for (uint32_t h = 0; h < NHASH; h++) {
         start[h] = (uint16_t)nids;
         for (size_t i = 0; i < GEN_NROWS; i++)
-            for (unsigned o = 0; gen_list_group[gen_rows[i].list] == g && o < stride; o++)
+            for (unsigned o = 0; gen_indexed(i, g) && o < stride; o++)
                 if (gen_hash(gen_rows[i].text + off[i] + o) == h) {
                     ids[nids] = (uint16_t)i;
                     firsts[nids] = (uint8_t)gen_rows[i].text[0];
@@ -271,11 +314,19 @@ gen_index_header(const char *path)
     for (int g = 0; g < DSN_GROUP_COUNT; g++)
         gen_index(out, (enum dsn_group)g, gen_stride((enum dsn_group)g));
     fprintf(out, "static const struct dsn_index dsn_indexes[DSN_GROUP_COUNT] = {\n");
-    for (int g = 0; g < DSN_GROUP_COUNT; g++)
+    for (int g = 0; g < DSN_GROUP_COUNT; g++) {
+        char shorts[256];
+        int n = gen_shorts((enum dsn_group)g, shorts, sizeof shorts);
+        if (n < 0) {
+            fclose(out);
+            return -1;
+        }
         fprintf(out,
-                "    {dsn_ix_%s_start, dsn_ix_%s_ids, dsn_ix_%s_offs, dsn_ix_%s_firsts, %u},\n",
+                "    {dsn_ix_%s_start, dsn_ix_%s_ids, dsn_ix_%s_offs, dsn_ix_%s_firsts, %u, {%s}, "
+                "%d},\n",
                 gen_group_names[g], gen_group_names[g], gen_group_names[g], gen_group_names[g],
-                gen_stride((enum dsn_group)g));
+                gen_stride((enum dsn_group)g), shorts, n);
+    }
     fprintf(out, "};\n");
     return fclose(out);
 }

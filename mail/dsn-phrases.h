@@ -70,15 +70,28 @@ struct dsn_phrase {
 };
 
 /* Phrases are indexed by three bytes (ASCII-lowercased) hashed to
- * DSN_INDEX_BITS bits.  Every phrase of a group has at least stride + 2
- * bytes before any '*', so a scan looks at every stride-th position only: a
- * phrase is filed under its bytes at `stride` consecutive offsets (where
- * the index is emptiest, chosen by the generator), and a sampled position
- * meets each occurrence at exactly one of them.  The entries of hash h are
- * [start[h], start[h + 1]): rows ids[], offsets offs[] and first bytes
- * firsts[], in row order. */
+ * DSN_INDEX_BITS bits.  Every indexed phrase of a group has at least
+ * stride + 2 bytes before any '*', so a scan looks at every stride-th
+ * position only: a phrase is filed under its bytes at `stride` consecutive
+ * offsets (where the index is emptiest, chosen by the generator), and a
+ * sampled position meets each occurrence at exactly one of them.  The
+ * entries of hash h are [start[h], start[h + 1]): rows ids[], offsets offs[]
+ * and first bytes firsts[], in row order.
+ *
+ * Phrases of only DSN_SHORT_LITERAL bytes before any '*' ("rbl",
+ * "to:", "://") would force a stride of 1 on their whole group: they are
+ * not indexed but found on their own, through one of their bytes
+ * (`shorts`: row id and the offset of that byte, a rare one, chosen by the
+ * generator). */
 #define DSN_INDEX_BITS 12
 #define DSN_INDEX_MAX_STRIDE 8
+#define DSN_SHORT_LITERAL 3
+#define DSN_SHORT_MAX 4 /* per group */
+
+struct dsn_short {
+    uint16_t id;
+    uint8_t off;
+};
 
 struct dsn_index {
     const uint16_t *start; /* (1 << DSN_INDEX_BITS) + 1 entries */
@@ -86,6 +99,8 @@ struct dsn_index {
     const uint8_t *offs;   /* where in the row the hashed bytes are */
     const uint8_t *firsts; /* the row's first byte (a quick check) */
     unsigned stride;       /* 1 .. DSN_INDEX_MAX_STRIDE */
+    struct dsn_short shorts[DSN_SHORT_MAX];
+    unsigned nshorts;
 };
 
 static inline unsigned char

@@ -864,10 +864,11 @@ static void
 test_match_every_alignment(void **state)
 {
     (void)state;
-    static const char *const phrases[] = {"failed", "unsent message follows", "notificationtype",
-                                          ">>> data"};
-    static const enum dsn_list lists[] = {DSN_LIST_FINAL, DSN_LIST_MARKER, DSN_LIST_JSON,
-                                          DSN_LIST_CUE};
+    /* "rbl" and "to:" are short rows, found on their own */
+    static const char *const phrases[] = {
+        "failed", "unsent message follows", "notificationtype", ">>> data", "rbl", "to:"};
+    static const enum dsn_list lists[] = {DSN_LIST_FINAL, DSN_LIST_MARKER,  DSN_LIST_JSON,
+                                          DSN_LIST_CUE,   DSN_LIST_GENERAL, DSN_LIST_RCPTWORD};
     for (size_t p = 0; p < sizeof phrases / sizeof phrases[0]; p++) {
         size_t n = strlen(phrases[p]);
         for (size_t pad = 0; pad < 12; pad++) {
