@@ -153,19 +153,22 @@ dsn_text_detect(struct dsn_ctx *ctx)
 {
     const char *subject = mail_message_header(ctx->msg, "Subject");
     bool daemon = dsn_header_has(ctx, "From", DSN_LIST_DAEMON);
-    bool subj = dsn_header_has(ctx, "Subject", DSN_LIST_SUBJECT);
-    bool xfailed = mail_message_header(ctx->msg, "X-Failed-Recipients") != NULL;
-    bool null_rp = dsn_null_sender(ctx);
     const struct dsn_phrase *row = dsn_notice_first(ctx, DSN_LIST_STYLE, ctx->notice_end);
     const char *style = row ? row->tag : NULL;
     bool body = dsn_notice_first(ctx, DSN_LIST_BODY, ctx->notice_end) != NULL;
     /* a person's reply or forward counts only when it quotes a known style */
     if (dsn_subject_is_reply(subject) && !daemon && !style)
         return NULL;
-    bool sender = daemon || null_rp || xfailed;
-    if ((style && (sender || subj || body)) || (sender && (subj || body)) || (subj && body) ||
-        (body && ctx->orig_part) || (xfailed && ctx->orig_part))
-        return style ? style : "heuristic:generic";
+    bool subj = subject && dsn_match_any(DSN_LIST_SUBJECT, subject, strnlen(subject, 1024));
+    const char *found = style ? style : "heuristic:generic";
+    /* most bounces are told apart before the other sender headers are looked up */
+    if ((style && (daemon || subj || body)) || (daemon && (subj || body)) || (subj && body) ||
+        (body && ctx->orig_part))
+        return found;
+    bool xfailed = mail_message_header(ctx->msg, "X-Failed-Recipients") != NULL;
+    bool sender = daemon || xfailed || dsn_null_sender(ctx);
+    if ((sender && (style || subj || body)) || (xfailed && ctx->orig_part))
+        return found;
     return NULL;
 }
 
