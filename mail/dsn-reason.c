@@ -134,8 +134,10 @@ dsn_reason_from_status(const char *code, bool firm_only)
     if (!code[0] || code[0] == '2')
         return code[0] == '2' ? DSN_REASON_DELIVERED : DSN_REASON_UNDEFINED;
     const char *rest = code + 1;
+    /* the subject digit first: most rows differ there, without a call */
     for (size_t i = 0; i < sizeof dsn_status_reasons / sizeof dsn_status_reasons[0]; i++)
-        if (strcmp(rest, dsn_status_reasons[i].code) == 0)
+        if (dsn_status_reasons[i].code[1] == rest[1] &&
+            strcmp(rest, dsn_status_reasons[i].code) == 0)
             return !firm_only || dsn_status_reasons[i].firm ? dsn_status_reasons[i].reason
                                                             : DSN_REASON_UNDEFINED;
     return DSN_REASON_UNDEFINED;
