@@ -31,31 +31,45 @@ dsn_notice_delayed(const struct dsn_ctx *ctx)
     return delay && !dsn_match_any(DSN_LIST_FINAL, ctx->notice, ctx->notice_end);
 }
 
+/* A host name at p ("mx.example.org", "192.0.2.1"): owned, or NULL. */
+static char *
+dsn_host_at(const char *p)
+{
+    size_t n = 0;
+    while (p[n] && (isalnum((unsigned char)p[n]) || p[n] == '.' || p[n] == '-' || p[n] == '_'))
+        n++;
+    while (n > 0 && p[n - 1] == '.')
+        n--;
+    bool dotted = memchr(p, '.', n) != NULL;
+    bool alpha = false;
+    for (size_t i = 0; i < n; i++)
+        alpha |= isalpha((unsigned char)p[i]) != 0;
+    return n > 3 && dotted && (alpha || n >= 7) ? xstrndup(p, n) : NULL;
+}
+
+/* The name after the first "remote host ", else after the first "host ",
+ * "server ", " by ".  The first "remote host " is the first "host " after
+ * "remote ": one search of "host " finds both. */
 char *
 dsn_remote_host(const char *diag)
 {
-    static const char *const cues[] = {"remote host ", "host ", "server ", " by "};
     if (!diag)
         return NULL;
     size_t len = strlen(diag);
-    for (size_t c = 0; c < sizeof cues / sizeof cues[0]; c++) {
-        const char *p = dsn_memcasemem(diag, len, cues[c]);
-        if (!p)
-            continue;
-        p += strlen(cues[c]);
-        size_t n = 0;
-        while (p[n] && (isalnum((unsigned char)p[n]) || p[n] == '.' || p[n] == '-' || p[n] == '_'))
-            n++;
-        while (n > 0 && p[n - 1] == '.')
-            n--;
-        bool dotted = memchr(p, '.', n) != NULL;
-        bool alpha = false;
-        for (size_t i = 0; i < n; i++)
-            alpha |= isalpha((unsigned char)p[i]) != 0;
-        if (n > 3 && dotted && (alpha || n >= 7))
-            return xstrndup(p, n);
-    }
-    return NULL;
+    const char *host = dsn_memcasemem(diag, len, "host "), *remote = NULL;
+    for (const char *h = host; h && !remote;
+         h = dsn_memcasemem(h + 1, len - (size_t)(h + 1 - diag), "host "))
+        if (h - diag >= 7 && dsn_has_prefix(h - 7, 7, "remote "))
+            remote = h - 7;
+    char *name = remote ? dsn_host_at(remote + 12) : NULL;
+    if (!name && host)
+        name = dsn_host_at(host + 5);
+    const char *p;
+    if (!name && (p = dsn_memcasemem(diag, len, "server ")))
+        name = dsn_host_at(p + 7);
+    if (!name && (p = dsn_memcasemem(diag, len, " by ")))
+        name = dsn_host_at(p + 4);
+    return name;
 }
 
 /* Exim lists the failed addresses in X-Failed-Recipients: they are the
