@@ -277,7 +277,7 @@ dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind)
 {
     const char *d = r->diagnostic ? r->diagnostic : "";
     r->reply_code = dsn_reply_find(d, strlen(d));
-    if (!r->smtp_command[0] && !r->smtp_searched) /* not searched again */
+    if (!r->smtp_command[0])
         dsn_smtp_command(d, strlen(d), r->smtp_command);
     if (kind == DSN_KIND_REPORT || kind == DSN_KIND_BOUNCE)
         dsn_pick_status(r);

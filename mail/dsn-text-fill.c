@@ -126,13 +126,11 @@ dsn_text_parse(struct dsn_ctx *ctx, const char *style)
     }
     dsn_text_xfailed(ctx);
     /* one recipient: the whole notice tells the failed SMTP stage */
-    struct dsn_recipient *r = rep->nrcpts == 1 ? &rep->rcpts[0] : NULL;
-    if (r && ctx->notice && !r->smtp_command[0]) {
-        const char *d = r->diagnostic;
-        r->smtp_searched = !dsn_smtp_command(d, d ? strlen(d) : 0, r->smtp_command);
-        if (r->smtp_searched)
-            dsn_smtp_command(ctx->notice, ctx->notice_end, r->smtp_command);
-    }
+    if (rep->nrcpts == 1 && ctx->notice && !rep->rcpts[0].smtp_command[0] &&
+        !dsn_smtp_command(rep->rcpts[0].diagnostic,
+                          rep->rcpts[0].diagnostic ? strlen(rep->rcpts[0].diagnostic) : 0,
+                          rep->rcpts[0].smtp_command))
+        dsn_smtp_command(ctx->notice, ctx->notice_end, rep->rcpts[0].smtp_command);
     return rep->nrcpts;
 }
 
@@ -206,14 +204,12 @@ dsn_enrich_report(struct dsn_ctx *ctx)
         struct dsn_recipient *r = &ctx->rep->rcpts[i];
         const char *a = r->final_recipient ? r->final_recipient : r->original_recipient;
         char *block = a ? dsn_text_diag_for(ctx, a) : NULL;
-        bool searched = block && !r->smtp_command[0] &&
-                        !dsn_smtp_command(block, strlen(block), r->smtp_command);
-        if (!r->diagnostic) {
+        if (block && !r->smtp_command[0])
+            dsn_smtp_command(block, strlen(block), r->smtp_command);
+        if (!r->diagnostic)
             r->diagnostic = block;
-            r->smtp_searched = searched;
-        } else {
+        else
             free(block);
-        }
     }
 }
 

@@ -125,7 +125,6 @@ struct dsn_recipient {
     char *actual_recipient; /* X-Actual-Recipient (sendmail, Postfix): "|/usr/bin/procmail" */
     char smtp_command[8];   /* the SMTP stage that failed: "CONN", "HELO", "MAIL", "RCPT",
                                "DATA", or "" if not said */
-    bool smtp_searched;     /* the engine's own: the diagnostic names no stage (searched) */
     enum dsn_reason reason;
     bool hard; /* retrying the same message to this address will not help */
 };
