@@ -226,6 +226,70 @@ mail_hdr_iter_next(struct mail_hdr_iter *it, struct mail_hdr_field *f)
     return false;
 }
 
+bool
+mail_hdr_line_field(const struct mail_hdr_line *l, struct mail_hdr_field *f)
+{
+    /* the name and colon are on the first line: a line break stops both
+     * scans of header_field_name */
+    size_t colon = 0, n = l->len > 0 ? header_field_name(l->s, l->len, &colon) : 0;
+    if (n == 0)
+        return false;
+    f->name = l->s;
+    f->nlen = n;
+    f->value = l->s + colon + 1;
+    f->vlen = l->len - (colon + 1);
+    return true;
+}
+
+/*
+ * Without bare CR, mail_hdr_iter's lines are the LF-terminated lines less
+ * a CR before the LF, and mail_hdr_split's two ways of splitting agree:
+ * the header ends at the first line that is empty once so cut.
+ */
+size_t
+mail_hdr_scan(const char *data, size_t len, char first, struct mail_hdr_line *v, size_t max,
+              size_t *header_len, size_t *body_off, bool *first_field)
+{
+    size_t i = 0, n = 0;
+    bool open = false; /* v[n - 1] takes the continuation lines that follow */
+    if (first_field != NULL)
+        *first_field = false;
+    while (i < len) {
+        const char *nl = memchr(data + i, '\n', len - i);
+        size_t e = nl ? (size_t)(nl - data) : len;
+        size_t le = e > i && data[e - 1] == '\r' ? e - 1 : e;
+        if (le == i && nl != NULL) { /* an empty line (RFC 5322 §2.1) */
+            *header_len = i;
+            *body_off = e + 1;
+            return n;
+        }
+        char c = data[i];
+        if (i == 0 && first_field != NULL) {
+            size_t colon;
+            *first_field = le > 0 && header_field_name(data, le, &colon) > 0;
+            if (!*first_field)
+                return 0; /* no header: the rest is not wanted */
+        }
+        if (c == ' ' || c == '\t') {
+            if (open) /* RFC 5322 §2.2.3 folding */
+                v[n - 1].len = le - (size_t)(v[n - 1].s - data);
+        } else if (first == 0 || (char)(c | 0x20) == first) {
+            open = n < max;
+            if (open)
+                v[n] = (struct mail_hdr_line){data + i, le - i};
+            n++;
+        } else {
+            open = false;
+        }
+        if (nl == NULL)
+            break;
+        i = e + 1;
+    }
+    *header_len = len;
+    *body_off = len;
+    return n;
+}
+
 size_t
 mail_fields_parse(const char *data, size_t len, struct mail_field **out)
 {

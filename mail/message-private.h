@@ -45,6 +45,16 @@ struct mail_message {
 
     /* lazily built (the message is logically const to callers) */
     struct mail_arena arena;
+    /* text has no bare CR (none in raw, or message_normalise made them
+     * LF): mail_hdr_scan may walk its header blocks */
+    bool plain_eol;
+    /* The top-level field lines (mail_message_lines: found by
+     * mail_message_adopt when plain_eol), and each one's unfolded value
+     * once asked for (NULL until then); owned arrays of nlines entries. */
+    struct mail_hdr_line *lines;
+    const char **unfolded;
+    size_t nlines;
+    bool lines_done;
     struct mail_header *headers; /* owned array; strings in the arena */
     size_t nheaders;
     bool headers_done;
@@ -105,6 +115,28 @@ struct mail_hdr_iter {
 void mail_hdr_iter_init(struct mail_hdr_iter *it, const char *data, size_t len);
 bool mail_hdr_iter_next(struct mail_hdr_iter *it, struct mail_hdr_field *f);
 
+/* A line of a header block that does not start with a blank, with the
+ * continuation lines that follow it (line breaks inside, none at the
+ * end).  It is a field if mail_hdr_line_field says so. */
+struct mail_hdr_line {
+    const char *s;
+    size_t len;
+};
+bool mail_hdr_line_field(const struct mail_hdr_line *l, struct mail_hdr_field *f);
+
+/*
+ * mail_hdr_split() and the lines mail_hdr_iter would look at, in one walk
+ * with one memchr a line, for a block WITHOUT bare CR (lines end in LF or
+ * CRLF; the caller knows).  Lines whose first byte is neither `first` nor
+ * its uppercase are passed over (first 0: none are); up to max lines are
+ * stored in v.  Returns the number of lines found: more than max means v
+ * is incomplete.  *first_field (if not NULL): the block starts with a
+ * field line (mail_hdr_starts_with_field); if it does not, the walk stops
+ * there, leaving the other results unset.
+ */
+size_t mail_hdr_scan(const char *data, size_t len, char first, struct mail_hdr_line *v, size_t max,
+                     size_t *header_len, size_t *body_off, bool *first_field);
+
 /* Append s[0..len) converted from `charset` to valid UTF-8.  NULL, unknown
  * and us-ascii charsets: UTF-8 if the bytes are valid UTF-8, else
  * Windows-1252.  Never fails; bad bytes become U+FFFD. */
@@ -144,6 +176,16 @@ bool mail_ctype_scan(const char *s, size_t len, struct mail_ctype *ct);
 
 /* True if s[0..len) starts with a "Name:" field line (header.c). */
 bool mail_hdr_starts_with_field(const char *s, size_t len);
+
+/* The top-level header lines of msg, found once (message.c). */
+size_t mail_message_lines(struct mail_message *msg, const struct mail_hdr_line **out);
+
+/* mail_mime_part_fields() for a part whose field lines are already known
+ * (mail_hdr_scan, mail_message_lines): those whose first byte is not
+ * 'c' or 'C' are not looked at. */
+void mail_mime_part_fields_from(struct mail_arena *a, struct mail_part *part,
+                                const struct mail_hdr_line *l, size_t n, const char *dtype,
+                                const char *dsubtype);
 
 /* Build the MIME tree of msg (mime.c). */
 void mail_mime_build(struct mail_message *msg);

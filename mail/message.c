@@ -123,14 +123,37 @@ message_normalise(struct mail_message *msg)
     msg->text = msg->raw;
     msg->text_len = msg->raw_len;
     size_t bare_cr = message_count_bare_cr(s, msg->raw_len);
-    if (bare_cr == 0 || bare_cr <= message_count_lf(s, msg->raw_len))
+    msg->plain_eol = true;
+    if (bare_cr == 0)
         return;
+    msg->plain_eol = false;
+    if (bare_cr <= message_count_lf(s, msg->raw_len))
+        return;
+    msg->plain_eol = true;
     msg->text = xmalloc(msg->raw_len + 1);
     for (size_t i = 0; i < msg->raw_len; i++) {
         bool bare = s[i] == '\r' && (i + 1 >= msg->raw_len || s[i + 1] != '\n');
         msg->text[i] = bare ? '\n' : s[i];
     }
     msg->text[msg->raw_len] = '\0';
+}
+
+/* The end of the header and its field lines in one walk (mail_hdr_scan):
+ * the lines cost little more than the end alone. */
+static void
+message_scan_header(struct mail_message *msg)
+{
+    struct mail_hdr_line small[64];
+    size_t n = mail_hdr_scan(msg->text, msg->text_len, 0, small, 64, &msg->header_len,
+                             &msg->body_off, NULL);
+    msg->lines = xreallocarray(NULL, n ? n : 1, sizeof *msg->lines);
+    if (n <= 64)
+        memcpy(msg->lines, small, n * sizeof *small);
+    else /* a long header: again, into room for all */
+        mail_hdr_scan(msg->text, msg->text_len, 0, msg->lines, n, &msg->header_len, &msg->body_off,
+                      NULL);
+    msg->nlines = n;
+    msg->lines_done = true;
 }
 
 struct mail_message *
@@ -151,7 +174,10 @@ mail_message_adopt(char *data, size_t len, struct nx_err *err)
     msg->raw = data;
     msg->raw_len = len;
     message_normalise(msg);
-    mail_hdr_split(msg->text, msg->text_len, &msg->header_len, &msg->body_off);
+    if (msg->plain_eol)
+        message_scan_header(msg);
+    else
+        mail_hdr_split(msg->text, msg->text_len, &msg->header_len, &msg->body_off);
     return msg;
 }
 
@@ -220,6 +246,8 @@ mail_message_free(struct mail_message *msg)
         mail_envelope_free(msg->enclosed[i]);
     free(msg->enclosed);
     free(msg->headers);
+    free(msg->lines);
+    free(msg->unfolded);
     mail_arena_free(&msg->arena);
     mail_envelope_free(msg->env);
     if (msg->text != msg->raw)
@@ -264,34 +292,60 @@ mail_message_raw(const struct mail_message *msg, size_t *len)
     return msg->raw;
 }
 
-/* Names and unfolded values go straight into the arena: the DSN engine
- * asks for a few top-level fields of every message. */
-static void
-message_build_headers(struct mail_message *msg)
+/* The field lines are found once: the DSN engine asks for a few top-level
+ * fields of every message (and mime.c reads the root's Content-* fields
+ * from here), so a value is unfolded, and a name checked, only when asked
+ * for.  mail_message_adopt found them unless text has bare CRs. */
+size_t
+mail_message_lines(struct mail_message *msg, const struct mail_hdr_line **out)
 {
-    struct mail_hdr_iter it;
-    struct mail_hdr_field f;
-    size_t cap = 0;
-    mail_hdr_iter_init(&it, msg->text, msg->header_len);
-    while (mail_hdr_iter_next(&it, &f)) {
-        if (msg->nheaders == cap)
-            msg->headers =
-                xreallocarray(msg->headers, cap = cap ? cap * 2 : 32, sizeof *msg->headers);
-        msg->headers[msg->nheaders].name = mail_arena_strndup(&msg->arena, f.name, f.nlen);
-        msg->headers[msg->nheaders].value = mail_hdr_unfold_arena(&msg->arena, f.value, f.vlen);
-        msg->nheaders++;
+    if (!msg->lines_done) {
+        struct mail_hdr_iter it;
+        struct mail_hdr_field f;
+        size_t cap = 0;
+        mail_hdr_iter_init(&it, msg->text, msg->header_len);
+        while (mail_hdr_iter_next(&it, &f)) {
+            if (msg->nlines == cap)
+                msg->lines =
+                    xreallocarray(msg->lines, cap = cap ? cap * 2 : 32, sizeof *msg->lines);
+            msg->lines[msg->nlines++] =
+                (struct mail_hdr_line){f.name, (size_t)(f.value + f.vlen - f.name)};
+        }
+        msg->lines_done = true;
     }
-    if (msg->headers == NULL) /* callers get an empty array, not NULL */
-        msg->headers = xcalloc(1, sizeof *msg->headers);
-    msg->headers_done = true;
+    *out = msg->lines;
+    return msg->nlines;
+}
+
+/* The unfolded value of field line i (which is a field). */
+static const char *
+message_value(struct mail_message *msg, size_t i, const struct mail_hdr_field *f)
+{
+    if (msg->unfolded == NULL)
+        msg->unfolded = xcalloc(msg->nlines, sizeof *msg->unfolded);
+    if (msg->unfolded[i] == NULL)
+        msg->unfolded[i] = mail_hdr_unfold_arena(&msg->arena, f->value, f->vlen);
+    return msg->unfolded[i];
 }
 
 size_t
 mail_message_headers(const struct mail_message *cmsg, const struct mail_header **out)
 {
     struct mail_message *msg = (struct mail_message *)cmsg; /* lazy cache */
-    if (!msg->headers_done)
-        message_build_headers(msg);
+    if (!msg->headers_done) {
+        const struct mail_hdr_line *l;
+        size_t n = mail_message_lines(msg, &l);
+        msg->headers = xcalloc(n ? n : 1, sizeof *msg->headers); /* never NULL */
+        for (size_t i = 0; i < n; i++) {
+            struct mail_hdr_field f;
+            if (!mail_hdr_line_field(&l[i], &f))
+                continue;
+            struct mail_header *h = &msg->headers[msg->nheaders++];
+            h->name = mail_arena_strndup(&msg->arena, f.name, f.nlen);
+            h->value = message_value(msg, i, &f);
+        }
+        msg->headers_done = true;
+    }
     *out = msg->headers;
     return msg->nheaders;
 }
@@ -303,14 +357,18 @@ message_lower(char c)
 }
 
 const char *
-mail_message_header(const struct mail_message *msg, const char *name)
+mail_message_header(const struct mail_message *cmsg, const char *name)
 {
-    const struct mail_header *h;
-    size_t n = mail_message_headers(msg, &h);
-    for (size_t i = 0; i < n; i++) /* most lookups are of absent fields: test one byte first */
-        if (message_lower(h[i].name[0]) == message_lower(name[0]) &&
-            strcasecmp(h[i].name, name) == 0)
-            return h[i].value;
+    struct mail_message *msg = (struct mail_message *)cmsg; /* lazy cache */
+    const struct mail_hdr_line *l;
+    size_t n = mail_message_lines(msg, &l), nlen = strlen(name);
+    for (size_t i = 0; i < n; i++) { /* most lookups are of absent fields: one byte first */
+        struct mail_hdr_field f;
+        if (l[i].len > nlen && message_lower(l[i].s[0]) == message_lower(name[0]) &&
+            strncasecmp(l[i].s, name, nlen) == 0 && mail_hdr_line_field(&l[i], &f) &&
+            f.nlen == nlen)
+            return message_value(msg, i, &f);
+    }
     return NULL;
 }
 

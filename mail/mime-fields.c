@@ -536,16 +536,12 @@ mime_find(const struct mail_param *p, size_t n, const char *name)
     return NULL;
 }
 
-void
-mail_mime_part_fields(struct mail_arena *a, struct mail_part *part, const char *dtype,
-                      const char *dsubtype)
+static void
+mime_begin(struct mime_state *st, struct mail_arena *a, struct mail_part *part, const char *dtype,
+           const char *dsubtype)
 {
     /* Not cleared as a whole: the 2 KB of parameter slots are read only up
      * to their counts, and this runs for every part. */
-    struct mime_state state, *st = &state;
-    struct mail_hdr_iter it;
-    struct mail_hdr_field f;
-
     st->a = a;
     st->part = part;
     st->ct.n = st->dsp.n = 0;
@@ -553,16 +549,21 @@ mail_mime_part_fields(struct mail_arena *a, struct mail_part *part, const char *
     part->type = dtype;
     part->subtype = dsubtype;
     part->encoding = MAIL_ENC_7BIT;
-    /* only the Content-* fields are unfolded and parsed: an enclosed
-     * message's header is mostly Received and DKIM-Signature lines */
-    mail_hdr_iter_init(&it, part->header, part->header_len);
-    it.prefix = "content-";
-    while (mail_hdr_iter_next(&it, &f)) {
-        enum mime_field_kind kind = mime_field_kind(f.name, f.nlen);
-        if (kind != MIME_FIELD_OTHER)
-            mime_take_field(st, kind, mail_hdr_unfold_arena(a, f.value, f.vlen));
-    }
+}
 
+static void
+mime_field(struct mime_state *st, const struct mail_hdr_field *f)
+{
+    enum mime_field_kind kind = mime_field_kind(f->name, f->nlen);
+    if (kind != MIME_FIELD_OTHER)
+        mime_take_field(st, kind, mail_hdr_unfold_arena(st->a, f->value, f->vlen));
+}
+
+static void
+mime_end(struct mime_state *st)
+{
+    struct mail_arena *a = st->a;
+    struct mail_part *part = st->part;
     struct mail_param *params = mail_arena_calloc(a, st->ct.n + 1, sizeof *params);
     part->nparams = mime_resolve_params(a, &st->ct, params);
     part->params = params;
@@ -575,4 +576,37 @@ mail_mime_part_fields(struct mail_arena *a, struct mail_part *part, const char *
     if (fn == NULL || fn[0] == '\0')
         fn = mime_find(params, part->nparams, "name");
     part->filename = fn && fn[0] ? fn : NULL;
+}
+
+void
+mail_mime_part_fields(struct mail_arena *a, struct mail_part *part, const char *dtype,
+                      const char *dsubtype)
+{
+    struct mime_state st;
+    struct mail_hdr_iter it;
+    struct mail_hdr_field f;
+
+    mime_begin(&st, a, part, dtype, dsubtype);
+    /* only the Content-* fields are unfolded and parsed: an enclosed
+     * message's header is mostly Received and DKIM-Signature lines */
+    mail_hdr_iter_init(&it, part->header, part->header_len);
+    it.prefix = "content-";
+    while (mail_hdr_iter_next(&it, &f))
+        mime_field(&st, &f);
+    mime_end(&st);
+}
+
+void
+mail_mime_part_fields_from(struct mail_arena *a, struct mail_part *part,
+                           const struct mail_hdr_line *l, size_t n, const char *dtype,
+                           const char *dsubtype)
+{
+    struct mime_state st;
+    struct mail_hdr_field f;
+
+    mime_begin(&st, a, part, dtype, dsubtype);
+    for (size_t i = 0; i < n; i++) /* the names read here all start with "content-" */
+        if (l[i].len > 10 && (l[i].s[0] | 0x20) == 'c' && mail_hdr_line_field(&l[i], &f))
+            mime_field(&st, &f);
+    mime_end(&st);
 }

@@ -39,17 +39,52 @@ struct mime_region {
     size_t len;
 };
 
-static void mime_fill(struct mime_ctx *ctx, struct mail_part *part, const char *dtype,
-                      const char *dsubtype);
+/* The lines of a part's header that may be Content-* fields, found while
+ * looking for its end; n > MIME_HDR_LINES: not all (mail_mime_part_fields
+ * reads the header again). */
+#define MIME_HDR_LINES 8
+struct mime_hdr {
+    struct mail_hdr_line v[MIME_HDR_LINES];
+    size_t n;
+};
 
+static void mime_fill(struct mime_ctx *ctx, struct mail_part *part, const char *dtype,
+                      const char *dsubtype, const struct mime_hdr *hd);
+
+/* mime_new_part for text without bare CR: one walk over the header. */
+static bool
+mime_scan_part(struct mail_part *p, const char *start, size_t len, struct mime_hdr *hd)
+{
+    size_t hlen, boff;
+    bool field;
+    hd->n = mail_hdr_scan(start, len, 'c', hd->v, MIME_HDR_LINES, &hlen, &boff, &field);
+    if (!field)
+        return false;
+    p->header_len = hlen;
+    p->body = start + boff;
+    p->body_len = len - boff;
+    return true;
+}
+
+/* A new part of start[0..len); its Content-* lines go to hd if not NULL. */
 static struct mail_part *
-mime_new_part(struct mime_ctx *ctx, struct mail_part *parent, const char *start, size_t len)
+mime_new_part(struct mime_ctx *ctx, struct mail_part *parent, const char *start, size_t len,
+              struct mime_hdr *hd)
 {
     struct mail_part *p = mail_arena_calloc(&ctx->msg->arena, 1, sizeof *p);
     p->owner = ctx->msg;
     p->parent = parent;
     p->depth = parent ? parent->depth + 1 : 0;
     p->header = start;
+    if (hd != NULL) {
+        hd->n = SIZE_MAX; /* not known */
+        if (len > 0 && ctx->msg->plain_eol && mime_scan_part(p, start, len, hd)) {
+            ctx->nparts++;
+            return p;
+        }
+        if (hd->n != SIZE_MAX)
+            hd->n = 0; /* no header */
+    }
     /* A part that does not start with a field has no header at all (RFC 2046
      * §5.1.1: then it begins with the empty line; be lenient if it does not). */
     if (len > 0 &&
@@ -152,11 +187,14 @@ mime_set_children(struct mime_ctx *ctx, struct mail_part *part, const struct mim
         part->truncated = true;
     }
     part->children = mail_arena_calloc(&ctx->msg->arena, n ? n : 1, sizeof *part->children);
+    struct mime_hdr one, *hd = n > 1 ? xreallocarray(NULL, n, sizeof *hd) : &one;
     for (size_t i = 0; i < n; i++)
-        part->children[i] = mime_new_part(ctx, part, r[i].start, r[i].len);
+        part->children[i] = mime_new_part(ctx, part, r[i].start, r[i].len, &hd[i]);
     part->nchildren = n;
     for (size_t i = 0; i < n; i++)
-        mime_fill(ctx, part->children[i], dtype, dsubtype);
+        mime_fill(ctx, part->children[i], dtype, dsubtype, &hd[i]);
+    if (hd != &one)
+        free(hd);
 }
 
 static void
@@ -174,7 +212,7 @@ mime_multipart(struct mime_ctx *ctx, struct mail_part *part)
         part->truncated = true;
         if (ctx->nparts < MAIL_MAX_PARTS) {
             part->children = mail_arena_calloc(&ctx->msg->arena, 1, sizeof *part->children);
-            struct mail_part *c = mime_new_part(ctx, part, whole.start, 0);
+            struct mail_part *c = mime_new_part(ctx, part, whole.start, 0, NULL);
             c->header_len = 0;
             c->body = whole.start;
             c->body_len = whole.len;
@@ -219,10 +257,10 @@ mime_enclosed(struct mime_ctx *ctx, struct mail_part *part)
     mime_set_children(ctx, part, &r, 1, "text", "plain");
 }
 
+/* The children of a part whose fields are known. */
 static void
-mime_fill(struct mime_ctx *ctx, struct mail_part *part, const char *dtype, const char *dsubtype)
+mime_descend(struct mime_ctx *ctx, struct mail_part *part)
 {
-    mail_mime_part_fields(&ctx->msg->arena, part, dtype, dsubtype);
     bool multi = strcmp(part->type, "multipart") == 0;
     bool encl = mime_is_message(part);
     if (!multi && !encl)
@@ -237,6 +275,17 @@ mime_fill(struct mime_ctx *ctx, struct mail_part *part, const char *dtype, const
         mime_enclosed(ctx, part);
 }
 
+static void
+mime_fill(struct mime_ctx *ctx, struct mail_part *part, const char *dtype, const char *dsubtype,
+          const struct mime_hdr *hd)
+{
+    if (hd->n <= MIME_HDR_LINES)
+        mail_mime_part_fields_from(&ctx->msg->arena, part, hd->v, hd->n, dtype, dsubtype);
+    else
+        mail_mime_part_fields(&ctx->msg->arena, part, dtype, dsubtype);
+    mime_descend(ctx, part);
+}
+
 void
 mail_mime_build(struct mail_message *msg)
 {
@@ -248,7 +297,10 @@ mail_mime_build(struct mail_message *msg)
     root->body = msg->text + msg->body_off;
     root->body_len = msg->text_len - msg->body_off;
     ctx.nparts = 1;
-    mime_fill(&ctx, root, "text", "plain");
+    const struct mail_hdr_line *l;
+    size_t n = mail_message_lines(msg, &l); /* found once for this and mail_message_header */
+    mail_mime_part_fields_from(&msg->arena, root, l, n, "text", "plain");
+    mime_descend(&ctx, root);
     msg->root = root;
     msg->nparts = ctx.nparts;
 }
