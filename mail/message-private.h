@@ -167,6 +167,7 @@ struct mail_ctype_span {
 #define MAIL_CTYPE_MAX_PARAMS 16
 struct mail_ctype {
     struct mail_ctype_span type, subtype;
+    const char *type_name; /* type, lowercase (a static string) */
     struct mail_ctype_span name[MAIL_CTYPE_MAX_PARAMS], value[MAIL_CTYPE_MAX_PARAMS];
     size_t nparams;
 };

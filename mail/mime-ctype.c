@@ -12,27 +12,32 @@
  * tests/unit/test-mime-ctype.c compares it with libetpan on every
  * Content-Type of the corpus and on hand-made values.
  */
-#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
 #include "mail/message-private.h"
 
-/* RFC 2045 §5.1 token characters, as libetpan's is_token for the
- * printable ASCII range this scanner accepts at all: a table, since
- * every byte of the value is looked up. */
-static bool
-ctype_is_token(char c)
-{
-    static const uint32_t bits[4] = {
-        0x00000000, /* 0x00-0x1f: controls */
-        0x03ff6cfa, /* 0x20-0x3f: not space ( ) , / : ; < = > ? " */
-        0xc7fffffe, /* 0x40-0x5f: not @ [ \ ] */
-        0x7fffffff, /* 0x60-0x7f: not DEL */
-    };
-    unsigned char u = (unsigned char)c;
-    return u < 0x80 && (bits[u >> 5] >> (u & 31) & 1);
-}
+/* Byte classes, as a table since every byte of the value is looked up:
+ * CTYPE_T: RFC 2045 §5.1 token characters (as libetpan's is_token) in the
+ * printable ASCII range this scanner accepts at all; CTYPE_Q: bytes taken
+ * inside quotes without a second look (printable ASCII but for the quote,
+ * the backslash, the space and '?', which are looked at). */
+#define CTYPE_T 1
+#define CTYPE_Q 2
+static const unsigned char ctype_class[256] = {
+    [' '] = 0, ['!'] = 3, ['"'] = 0, ['#'] = 3, ['$'] = 3,  ['%'] = 3, ['&'] = 3, ['\''] = 3,
+    ['('] = 2, [')'] = 2, ['*'] = 3, ['+'] = 3, [','] = 2,  ['-'] = 3, ['.'] = 3, ['/'] = 2,
+    ['0'] = 3, ['1'] = 3, ['2'] = 3, ['3'] = 3, ['4'] = 3,  ['5'] = 3, ['6'] = 3, ['7'] = 3,
+    ['8'] = 3, ['9'] = 3, [':'] = 2, [';'] = 2, ['<'] = 2,  ['='] = 2, ['>'] = 2, ['?'] = 0,
+    ['@'] = 2, ['A'] = 3, ['B'] = 3, ['C'] = 3, ['D'] = 3,  ['E'] = 3, ['F'] = 3, ['G'] = 3,
+    ['H'] = 3, ['I'] = 3, ['J'] = 3, ['K'] = 3, ['L'] = 3,  ['M'] = 3, ['N'] = 3, ['O'] = 3,
+    ['P'] = 3, ['Q'] = 3, ['R'] = 3, ['S'] = 3, ['T'] = 3,  ['U'] = 3, ['V'] = 3, ['W'] = 3,
+    ['X'] = 3, ['Y'] = 3, ['Z'] = 3, ['['] = 2, ['\\'] = 0, [']'] = 2, ['^'] = 3, ['_'] = 3,
+    ['`'] = 3, ['a'] = 3, ['b'] = 3, ['c'] = 3, ['d'] = 3,  ['e'] = 3, ['f'] = 3, ['g'] = 3,
+    ['h'] = 3, ['i'] = 3, ['j'] = 3, ['k'] = 3, ['l'] = 3,  ['m'] = 3, ['n'] = 3, ['o'] = 3,
+    ['p'] = 3, ['q'] = 3, ['r'] = 3, ['s'] = 3, ['t'] = 3,  ['u'] = 3, ['v'] = 3, ['w'] = 3,
+    ['x'] = 3, ['y'] = 3, ['z'] = 3, ['{'] = 3, ['|'] = 3,  ['}'] = 3, ['~'] = 3,
+};
 
 struct ctype_cur {
     const char *s;
@@ -51,43 +56,52 @@ ctype_spaces(struct ctype_cur *c)
 static bool
 ctype_token(struct ctype_cur *c, struct mail_ctype_span *out)
 {
-    size_t start = c->i;
-    while (c->i < c->len && ctype_is_token(c->s[c->i]))
-        c->i++;
-    *out = (struct mail_ctype_span){c->s + start, c->i - start};
-    return c->i > start;
+    size_t start = c->i, i = c->i;
+    while (i < c->len && (ctype_class[(unsigned char)c->s[i]] & CTYPE_T))
+        i++;
+    c->i = i;
+    *out = (struct mail_ctype_span){c->s + start, i - start};
+    return i > start;
 }
 
 /* '"' qtext '"' with single spaces: what libetpan returns is the inside. */
 static bool
 ctype_quoted(struct ctype_cur *c, struct mail_ctype_span *out)
 {
-    size_t start = ++c->i;
-    for (; c->i < c->len && c->s[c->i] != '"'; c->i++) {
-        char ch = c->s[c->i];
-        if (ch < ' ' || ch >= 0x7f || ch == '\\' || (ch == ' ' && c->s[c->i - 1] == ' '))
-            return false; /* 8-bit, controls, tabs, quoted pairs, blank runs */
-        if (ch == '?' && c->s[c->i - 1] == '=')
-            return false; /* an encoded word: mime_phrase decodes it */
+    const char *s = c->s;
+    size_t start = ++c->i, i = start;
+    for (;;) {
+        while (i < c->len && (ctype_class[(unsigned char)s[i]] & CTYPE_Q))
+            i++;
+        if (i == c->len)
+            return false;
+        if (s[i] == '"')
+            break;
+        if (s[i] == ' ' && s[i - 1] != ' ') /* (the quote before the first is not a space) */
+            i++;
+        else if (s[i] == '?' && s[i - 1] != '=')
+            i++;
+        else
+            return false; /* 8-bit, controls, tabs, quoted pairs, blank runs, encoded words */
     }
-    if (c->i == c->len)
-        return false;
-    *out = (struct mail_ctype_span){c->s + start, c->i - start};
-    c->i++;
+    *out = (struct mail_ctype_span){s + start, i - start};
+    c->i = i + 1;
     return true;
 }
 
 /* libetpan matches the type names by prefix ("textual" is "text"): only
- * exact names are taken here. */
-static bool
+ * exact names are taken here.  Returns the lowercase name, or NULL. */
+static const char *
 ctype_known_type(const struct mail_ctype_span *t)
 {
     static const char *names[] = {"text",        "image",   "audio",    "video",
                                   "application", "message", "multipart"};
+    static const unsigned char lens[] = {4, 5, 5, 5, 11, 7, 9};
     for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
-        if (strlen(names[k]) == t->n && strncasecmp(names[k], t->s, t->n) == 0)
-            return true;
-    return false;
+        if (lens[k] == t->n && (t->s[0] | 0x20) == names[k][0] &&
+            strncasecmp(names[k], t->s, t->n) == 0)
+            return names[k];
+    return NULL;
 }
 
 static bool
@@ -111,7 +125,7 @@ mail_ctype_scan(const char *s, size_t len, struct mail_ctype *ct)
 {
     struct ctype_cur c = {s, len, 0};
     ctype_spaces(&c);
-    if (!ctype_token(&c, &ct->type) || !ctype_known_type(&ct->type))
+    if (!ctype_token(&c, &ct->type) || (ct->type_name = ctype_known_type(&ct->type)) == NULL)
         return false;
     ctype_spaces(&c);
     if (c.i == c.len || s[c.i] != '/')

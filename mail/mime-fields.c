@@ -34,6 +34,9 @@
 struct mime_rawparams {
     struct mail_param v[MIME_MAX_PARAMS]; /* strings in the arena */
     size_t n;
+    /* all from mail_ctype_scan: names without '*', values printable
+     * ASCII without "=?" (nothing for RFC 2231 or 2047 to do) */
+    bool simple;
 };
 
 /* MIME tokens are case-insensitive in ASCII only (RFC 2045 §5.1). */
@@ -59,6 +62,7 @@ mime_raw_add(struct mail_arena *a, struct mime_rawparams *rp, const char *name, 
 {
     if (rp->n == MIME_MAX_PARAMS || name == NULL || value == NULL)
         return;
+    rp->simple = false;
     rp->v[rp->n].name = mime_lower(a, name);
     rp->v[rp->n].value = mail_arena_strdup(a, value);
     rp->n++;
@@ -163,6 +167,16 @@ static size_t
 mime_resolve_params(struct mail_arena *a, const struct mime_rawparams *rp, struct mail_param *out)
 {
     size_t n = 0;
+    if (rp->simple) { /* what the loop below does with such parameters */
+        for (size_t i = 0; i < rp->n; i++) {
+            size_t j = 0;
+            while (j < n && strcmp(out[j].name, rp->v[i].name) != 0)
+                j++;
+            if (j == n) /* a duplicate: the first wins */
+                out[n++] = rp->v[i];
+        }
+        return n;
+    }
     for (size_t i = 0; i < rp->n; i++) {
         size_t blen;
         long sec;
@@ -431,7 +445,7 @@ static void
 mime_take_simple(struct mail_arena *a, struct mail_part *part, struct mime_rawparams *rp,
                  const struct mail_ctype *ct)
 {
-    part->type = mime_lower_span(a, ct->type);
+    part->type = ct->type_name;
     part->subtype = mime_lower_span(a, ct->subtype);
     for (size_t i = 0; i < ct->nparams && rp->n < MIME_MAX_PARAMS; i++, rp->n++) {
         rp->v[rp->n].name = mime_lower_span(a, ct->name[i]);
@@ -545,6 +559,7 @@ mime_begin(struct mime_state *st, struct mail_arena *a, struct mail_part *part, 
     st->a = a;
     st->part = part;
     st->ct.n = st->dsp.n = 0;
+    st->ct.simple = st->dsp.simple = true;
     st->seen_type = st->seen_enc = st->seen_disp = st->seen_desc = st->seen_id = false;
     part->type = dtype;
     part->subtype = dsubtype;
@@ -596,6 +611,44 @@ mail_mime_part_fields(struct mail_arena *a, struct mail_part *part, const char *
     mime_end(&st);
 }
 
+/* The kind of field line l, as mail_hdr_line_field and mime_field_kind
+ * would tell, without scanning names that cannot be one of ours. */
+static enum mime_field_kind
+mime_line_kind(const struct mail_hdr_line *l, struct mail_hdr_field *f)
+{
+    static const struct {
+        const char *rest; /* after "content-" */
+        size_t n;
+        enum mime_field_kind kind;
+    } names[] = {
+        {"type", 4, MIME_FIELD_TYPE},
+        {"transfer-encoding", 17, MIME_FIELD_ENCODING},
+        {"disposition", 11, MIME_FIELD_DISPOSITION},
+        {"description", 11, MIME_FIELD_DESCRIPTION},
+        {"id", 2, MIME_FIELD_ID},
+    };
+    const char *s = l->s;
+    if (l->len < 11 || strncasecmp(s, "content-", 8) != 0)
+        return MIME_FIELD_OTHER;
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        size_t end = 8 + names[k].n, j = end;
+        if (l->len <= end || strncasecmp(s + 8, names[k].rest, names[k].n) != 0)
+            continue;
+        /* the name ends here (a ':' or blank follows, never a name
+         * character) and a ':' ends the blanks (header_field_name) */
+        while (j < l->len && (s[j] == ' ' || s[j] == '\t'))
+            j++;
+        if (j == l->len || s[j] != ':')
+            return MIME_FIELD_OTHER;
+        f->name = s;
+        f->nlen = end;
+        f->value = s + j + 1;
+        f->vlen = l->len - (j + 1);
+        return names[k].kind;
+    }
+    return MIME_FIELD_OTHER;
+}
+
 void
 mail_mime_part_fields_from(struct mail_arena *a, struct mail_part *part,
                            const struct mail_hdr_line *l, size_t n, const char *dtype,
@@ -605,8 +658,10 @@ mail_mime_part_fields_from(struct mail_arena *a, struct mail_part *part,
     struct mail_hdr_field f;
 
     mime_begin(&st, a, part, dtype, dsubtype);
-    for (size_t i = 0; i < n; i++) /* the names read here all start with "content-" */
-        if (l[i].len > 10 && (l[i].s[0] | 0x20) == 'c' && mail_hdr_line_field(&l[i], &f))
-            mime_field(&st, &f);
+    for (size_t i = 0; i < n; i++) { /* the names read here all start with "content-" */
+        enum mime_field_kind kind;
+        if ((l[i].s[0] | 0x20) == 'c' && (kind = mime_line_kind(&l[i], &f)) != MIME_FIELD_OTHER)
+            mime_take_field(&st, kind, mail_hdr_unfold_arena(a, f.value, f.vlen));
+    }
     mime_end(&st);
 }
