@@ -122,6 +122,37 @@ mime_is_delimiter(const char *line, size_t len, const char *b, size_t blen, bool
     return true;
 }
 
+/* "--boundary" found as memmem would (the first occurrence), by
+ * Horspool's method with its shift table made once per multipart: memmem
+ * prepares its own on every call, and there is a call per delimiter. */
+struct mime_finder {
+    const unsigned char *n;
+    size_t m;                 /* 3 .. MIME_MAX_BOUNDARY + 2 */
+    unsigned char shift[256]; /* how far the window may move for its last byte */
+};
+
+static void
+mime_finder_init(struct mime_finder *f, const char *needle, size_t m)
+{
+    f->n = (const unsigned char *)needle;
+    f->m = m;
+    memset(f->shift, (int)m, sizeof f->shift);
+    for (size_t k = 0; k + 1 < m; k++)
+        f->shift[f->n[k]] = (unsigned char)(m - 1 - k);
+}
+
+static const char *
+mime_finder_find(const struct mime_finder *f, const char *hay, size_t len)
+{
+    const unsigned char *h = (const unsigned char *)hay;
+    size_t m = f->m, last = m - 1;
+    unsigned char lc = f->n[last];
+    for (size_t pos = 0; len >= m && pos <= len - m; pos += f->shift[h[pos + last]])
+        if (h[pos + last] == lc && memcmp(h + pos, f->n, last) == 0)
+            return hay + pos;
+    return NULL;
+}
+
 /* Regions of the body parts of a multipart; returns count, sets *closed. */
 static size_t
 mime_split(const char *body, size_t len, const char *b, size_t blen, struct mime_region **out,
@@ -132,11 +163,13 @@ mime_split(const char *body, size_t len, const char *b, size_t blen, struct mime
     const char *part = NULL;
     char dash[MIME_MAX_BOUNDARY + 2] = "--"; /* the caller bounds blen */
     memcpy(dash + 2, b, blen);
+    struct mime_finder finder;
+    mime_finder_init(&finder, dash, blen + 2);
     *closed = false;
     while (pos < len) {
         /* only lines starting with "--boundary" can be delimiters: jump to
-         * them with memmem instead of looking at every line */
-        const char *line = memmem(body + pos, len - pos, dash, blen + 2);
+         * them instead of looking at every line */
+        const char *line = mime_finder_find(&finder, body + pos, len - pos);
         if (line == NULL)
             break;
         pos = (size_t)(line - body);
