@@ -214,6 +214,22 @@ gen_sharing(enum dsn_group g, const char *t)
     return n;
 }
 
+/* How often the three bytes at t may be expected in a text, beyond the
+ * phrases: punctuation and digits come in runs ("-----" of MIME boundaries
+ * and separator lines, "====", "...") that would meet every phrase filed
+ * under them ("------ original message" under "---") at each sample. */
+static unsigned
+gen_commonness(const char *t)
+{
+    unsigned n = 0;
+    for (int k = 0; k < 3; k++) {
+        unsigned char c = (unsigned char)t[k];
+        if (!(c >= 'a' && c <= 'z') && c != ' ')
+            n += 16;
+    }
+    return n;
+}
+
 /* Where each row of group g is filed: offsets off[i] .. off[i] + stride - 1
  * (each sampled position meets an occurrence at exactly one of them).  The
  * window is chosen greedily, shortest phrases first, for bytes few other
@@ -233,7 +249,8 @@ gen_windows(enum dsn_group g, unsigned stride, unsigned *off)
             for (unsigned a = 0; a + stride + 2 <= lit; a++) {
                 unsigned cost = 0;
                 for (unsigned o = 0; o < stride; o++)
-                    cost += 4 * gen_sharing(g, p + a + o) + fill[gen_hash(p + a + o)];
+                    cost += 4 * gen_sharing(g, p + a + o) + fill[gen_hash(p + a + o)] +
+                            gen_commonness(p + a + o);
                 if (cost < best_cost)
                     best = a, best_cost = cost;
             }
