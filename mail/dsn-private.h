@@ -240,8 +240,9 @@ size_t dsn_text_parse(struct dsn_ctx *ctx, const char *style);
 size_t dsn_text_original_start(const char *text, size_t len);
 /* Fill diagnostics of report recipients that have none from the notice. */
 void dsn_text_enrich(struct dsn_ctx *ctx);
-/* dsn-text-rcpt.c: the generic reader over text[0..len) (the notice). */
-size_t dsn_text_read_recipients(struct dsn_ctx *ctx, const char *text, size_t len, bool delayed);
+/* dsn-text-rcpt.c: the generic reader over the notice up to the quoted
+ * original (notice[0..notice_end)). */
+size_t dsn_text_read_recipients(struct dsn_ctx *ctx, bool delayed);
 /* The notice's words about one address (owned), or NULL. */
 char *dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr);
 /* Free the cached reader (end of analysis). */

@@ -122,7 +122,7 @@ dsn_text_parse(struct dsn_ctx *ctx, const char *style)
         rep->source = "heuristic:fields";
         dsn_note(ctx, "RFC 3464 fields written in a text part");
     } else if (ctx->notice) {
-        dsn_text_read_recipients(ctx, ctx->notice, ctx->notice_end, delayed);
+        dsn_text_read_recipients(ctx, delayed);
     }
     dsn_text_xfailed(ctx);
     /* one recipient: the whole notice tells the failed SMTP stage */

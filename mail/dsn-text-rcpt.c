@@ -30,9 +30,13 @@
 #define DSN_DIAG_LINES 12
 #define DSN_SEARCH_MAX 64
 
+/* A line of the notice and what the reader learnt about it.  Readers ask
+ * about few lines (those naming addresses, those near a recipient), so each
+ * question is answered when first asked: 1 yes, 0 no, -1 not asked yet. */
 struct dsn_line {
     size_t start, end;
-    bool header; /* quotes a header field or trace data (dsn_header_line) */
+    signed char header; /* quotes a header field or trace data (dsn_header_line) */
+    signed char coded;  /* has an SMTP or status code (dsn_has_code) */
 };
 
 struct dsn_cand {
@@ -44,21 +48,22 @@ struct dsn_cand {
 
 #define DSN_RANK_UNKNOWN (-1)
 
+/* Every reader is over the notice up to the quoted original: the lines are
+ * split once per analysis, owned by the cached reader (ctx->reader), and
+ * borrowed by the others. */
 struct dsn_reader {
     struct dsn_ctx *ctx;
     const char *text;
     size_t len;
-    struct dsn_line *lines;
+    struct dsn_line *lines; /* owned by ctx->reader */
     size_t nlines;
     struct dsn_cand *cands;
     size_t ncands;
     char *exclude[8];     /* addresses that are not recipients (owned) */
     bool exclude_hard[8]; /* hard: never; soft: unless alone on its line */
     size_t nexclude;
-    bool lazy; /* cands holds every address, ranked when first asked (dsn_cand_rank_of) */
-    /* per line: has it an SMTP or status code (1), none (0), not looked
-     * at yet (-1)?  Recipients ask about the same lines again and again. */
-    signed char *coded;
+    bool lazy;      /* cands holds every address, ranked when first asked (dsn_cand_rank_of) */
+    bool has_cands; /* dsn_reader_cands() has run */
 };
 
 /* Lines that quote header fields or trace data: their addresses are senders,
@@ -108,11 +113,22 @@ dsn_header_line(const char *l, size_t len)
     return false;
 }
 
+/* Does line li quote a header field?  Worked out once per line. */
+static bool
+dsn_line_header(const struct dsn_reader *rd, size_t li)
+{
+    struct dsn_line *ln = &rd->lines[li];
+    if (ln->header < 0)
+        ln->header = dsn_header_line(rd->text + ln->start, ln->end - ln->start);
+    return ln->header != 0;
+}
+
 static void
 dsn_reader_lines(struct dsn_reader *rd)
 {
-    size_t cap = 32; /* most notices have fewer lines: a small, cheap allocation */
-    rd->lines = xmalloc(cap * sizeof *rd->lines);
+    /* about one line per 40 bytes in most notices: sized once, rarely grown */
+    size_t cap = rd->len / 32 + 16;
+    rd->lines = xreallocarray(NULL, cap, sizeof *rd->lines);
     bool cr = memchr(rd->text, '\r', rd->len) != NULL;
     for (size_t pos = 0, next; pos < rd->len && rd->nlines < DSN_MAX_LINES; pos = next) {
         size_t end = dsn_line_end_cr(rd->text, rd->len, pos, &next, cr);
@@ -120,13 +136,10 @@ dsn_reader_lines(struct dsn_reader *rd)
             cap *= 2;
             rd->lines = xreallocarray(rd->lines, cap, sizeof *rd->lines);
         }
-        rd->lines[rd->nlines++] =
-            (struct dsn_line){pos, end, dsn_header_line(rd->text + pos, end - pos)};
+        rd->lines[rd->nlines++] = (struct dsn_line){pos, end, -1, -1};
         if (next <= pos)
             break;
     }
-    rd->coded = xmalloc(rd->nlines + 1);
-    memset(rd->coded, -1, rd->nlines + 1);
 }
 
 static void
@@ -225,7 +238,7 @@ dsn_cand_rank(const struct dsn_reader *rd, size_t li, size_t a, size_t alen)
     const char *s = rd->text;
     size_t pre_len = a - ln->start;
     const char *pre = s + ln->start;
-    if (ln->header)
+    if (dsn_line_header(rd, li))
         return 0;
     /* before the address: "Message-ID: <" or a link (MSGID), recipient wording (RCPTWORD) */
     const struct dsn_phrase *words[DSN_LIST_COUNT];
@@ -464,19 +477,17 @@ dsn_diag_block(const struct dsn_reader *rd, const struct dsn_cand *c, int rank, 
 static bool
 dsn_line_coded(const struct dsn_reader *rd, size_t li)
 {
-    const struct dsn_line *ln = &rd->lines[li];
-    if (!rd->coded)
-        return dsn_has_code(rd->text + ln->start, ln->end - ln->start);
-    if (rd->coded[li] < 0)
-        rd->coded[li] = dsn_has_code(rd->text + ln->start, ln->end - ln->start);
-    return rd->coded[li] != 0;
+    struct dsn_line *ln = &rd->lines[li];
+    if (ln->coded < 0)
+        ln->coded = dsn_has_code(rd->text + ln->start, ln->end - ln->start);
+    return ln->coded != 0;
 }
 
 static size_t
 dsn_code_line(const struct dsn_reader *rd, size_t from, size_t to)
 {
     for (size_t li = from; li < to && li < rd->nlines; li++)
-        if (!rd->lines[li].header && dsn_line_coded(rd, li))
+        if (!dsn_line_header(rd, li) && dsn_line_coded(rd, li))
             return li;
     return SIZE_MAX;
 }
@@ -497,7 +508,7 @@ dsn_addr_line(const struct dsn_reader *rd, const char *addr, size_t skip, bool c
         size_t at = (size_t)(p - rd->text);
         while (rd->lines[li].end < at + n)
             li++;
-        if (li != skip && !rd->lines[li].header && (!coded || dsn_line_coded(rd, li)))
+        if (li != skip && !dsn_line_header(rd, li) && (!coded || dsn_line_coded(rd, li)))
             return li;
         if (li + 1 == rd->nlines)
             break;
@@ -577,15 +588,39 @@ dsn_reader_emit(struct dsn_reader *rd, int rank, bool delayed)
     }
 }
 
-size_t
-dsn_text_read_recipients(struct dsn_ctx *ctx, const char *text, size_t len, bool delayed)
+/* The cached reader over the notice, its lines split (its candidates are
+ * found when first needed). */
+static struct dsn_reader *
+dsn_notice_reader(struct dsn_ctx *ctx)
 {
-    struct dsn_reader rd = {.ctx = ctx, .text = text, .len = len};
+    if (!ctx->reader) {
+        struct dsn_reader *nrd = xcalloc(1, sizeof *nrd);
+        *nrd = (struct dsn_reader){
+            .ctx = ctx, .text = ctx->notice, .len = ctx->notice_end, .lazy = true};
+        dsn_reader_lines(nrd);
+        ctx->reader = nrd;
+    }
+    return ctx->reader;
+}
+
+/* A reader of its own (candidates ranked another way) over the cached
+ * reader's lines. */
+static struct dsn_reader
+dsn_reader_borrow(struct dsn_ctx *ctx)
+{
+    const struct dsn_reader *nrd = dsn_notice_reader(ctx);
+    return (struct dsn_reader){
+        .ctx = ctx, .text = nrd->text, .len = nrd->len, .lines = nrd->lines, .nlines = nrd->nlines};
+}
+
+size_t
+dsn_text_read_recipients(struct dsn_ctx *ctx, bool delayed)
+{
+    struct dsn_reader rd = dsn_reader_borrow(ctx);
     dsn_exclude_add(&rd, mail_message_header(ctx->msg, "From"), true);
     dsn_exclude_add(&rd, mail_message_header(ctx->msg, "To"), false);
     dsn_exclude_add(&rd, mail_message_header(ctx->msg, "Return-Path"), false);
     dsn_exclude_add(&rd, ctx->rep->original.from, false);
-    dsn_reader_lines(&rd);
     dsn_reader_cands(&rd);
     int best = 0;
     for (size_t i = 0; i < rd.ncands; i++)
@@ -597,8 +632,6 @@ dsn_text_read_recipients(struct dsn_ctx *ctx, const char *text, size_t len, bool
     for (size_t i = 0; i < rd.nexclude; i++)
         free(rd.exclude[i]);
     free(rd.cands);
-    free(rd.lines);
-    free(rd.coded);
     return ctx->rep->nrcpts - before;
 }
 
@@ -657,15 +690,12 @@ dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr)
     if (!ctx->notice || !addr || !*addr)
         return NULL;
     /* one reader over the notice serves every recipient of the message */
-    if (!ctx->reader) {
-        struct dsn_reader *nrd = xcalloc(1, sizeof *nrd);
-        *nrd = (struct dsn_reader){
-            .ctx = ctx, .text = ctx->notice, .len = ctx->notice_end, .lazy = true};
-        dsn_reader_lines(nrd);
+    struct dsn_reader *nrd = dsn_notice_reader(ctx);
+    if (!nrd->has_cands) {
         dsn_reader_cands(nrd);
-        ctx->reader = nrd;
+        nrd->has_cands = true;
     }
-    const struct dsn_reader *rd = ctx->reader;
+    const struct dsn_reader *rd = nrd;
     struct strbuf sb = STRBUF_INIT;
     size_t pos = 0, len = 0;
     size_t li = dsn_find_addr_line(rd, addr, &pos, &len);
@@ -692,7 +722,6 @@ dsn_text_reader_free(struct dsn_ctx *ctx)
         return;
     free(rd->cands);
     free(rd->lines);
-    free(rd->coded);
     free(rd);
     ctx->reader = NULL;
 }
@@ -702,14 +731,11 @@ dsn_text_first_code(struct dsn_ctx *ctx)
 {
     if (!ctx->notice)
         return NULL;
-    struct dsn_reader rd = {.ctx = ctx, .text = ctx->notice, .len = ctx->notice_end};
-    dsn_reader_lines(&rd);
+    struct dsn_reader rd = dsn_reader_borrow(ctx);
     struct strbuf sb = STRBUF_INIT;
     if (rd.nlines)
         dsn_diag_search(&rd, NULL, SIZE_MAX, true, &sb);
     char *out = dsn_strclean(sb.buf, sb.len, DSN_MAX_DIAGNOSTIC, true);
     strbuf_free(&sb);
-    free(rd.lines);
-    free(rd.coded);
     return out;
 }
