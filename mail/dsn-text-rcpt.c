@@ -277,6 +277,24 @@ dsn_cand_rank(const struct dsn_reader *rd, size_t li, size_t a, size_t alen)
     return words[DSN_LIST_RCPTWORD] ? 2 : 1;
 }
 
+/* The first line from li on that holds an '@' (nlines: none).  Most lines
+ * hold none: one search of the rest of the text finds the next line worth
+ * reading, not one search per line. */
+static size_t
+dsn_at_line(const struct dsn_reader *rd, size_t li)
+{
+    if (li >= rd->nlines)
+        return rd->nlines;
+    size_t from = rd->lines[li].start, end = rd->lines[rd->nlines - 1].end;
+    const char *p = from < end ? memchr(rd->text + from, '@', end - from) : NULL;
+    if (!p)
+        return rd->nlines;
+    /* an '@' is no line break: it lies inside a line */
+    while (rd->lines[li].end <= (size_t)(p - rd->text))
+        li++;
+    return li;
+}
+
 /* The addresses of the notice that may be recipients (rank > 0), in
  * order, at most DSN_MAX_CANDS.  A lazy reader keeps every address and ranks
  * it when asked, unless there are too many to keep (then it ranks them all
@@ -285,7 +303,7 @@ static void
 dsn_reader_cands(struct dsn_reader *rd)
 {
     size_t cap = 0;
-    for (size_t li = 0; li < rd->nlines; li++) {
+    for (size_t li = dsn_at_line(rd, 0); li < rd->nlines; li = dsn_at_line(rd, li + 1)) {
         const struct dsn_line *ln = &rd->lines[li];
         size_t alen;
         for (size_t a = dsn_addr_next(rd->text, ln->end, ln->start, &alen); a != SIZE_MAX;
