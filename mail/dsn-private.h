@@ -125,16 +125,21 @@ size_t dsn_line_end_cr(const char *s, size_t len, size_t pos, size_t *next, bool
 /* Lines split as dsn_line_end() splits them (at LF, CR or CRLF), for a
  * walk from the start of s[0..len): one memchr per line for the LF, kept
  * while lone CRs end the lines before it (so a text of CRs alone stays
- * linear), and one for a CR bounded to the line. */
+ * linear), and one for a CR over a window of DSN_CR_WINDOW bytes or more,
+ * kept while the lines lie in it (most texts have no CR: one search serves
+ * many lines). */
 struct dsn_lines {
     const char *s;
     size_t len;
     size_t lf; /* the first LF at or after the last line start (len: none) */
     bool lf_known;
+    size_t cr;     /* the first CR at or after the last CR search's start, */
+    size_t cr_end; /* SIZE_MAX: none before cr_end, where that search ended */
 };
+#define DSN_CR_WINDOW 2048
 #define DSN_LINES_INIT(s, len)                                                                     \
     {                                                                                              \
-        (s), (len), 0, false                                                                       \
+        (s), (len), 0, false, SIZE_MAX, 0                                                          \
     }
 /* The end of the line starting at pos (pos < len, at or after the last
  * one asked for); in *next the start of the next line.  Inline: a walk
@@ -147,12 +152,20 @@ dsn_lines_next(struct dsn_lines *ln, size_t pos, size_t *next)
         ln->lf = lf ? (size_t)(lf - ln->s) : ln->len;
         ln->lf_known = true;
     }
-    const char *cr = memchr(ln->s + pos, '\r', ln->lf - pos);
-    if (!cr) {
+    /* the last search says whether [pos, lf) holds a CR unless its CR is
+     * behind pos, or it found none but stopped before lf */
+    if (ln->cr != SIZE_MAX ? ln->cr < pos : ln->lf > ln->cr_end) {
+        size_t hi = ln->len - pos > DSN_CR_WINDOW ? pos + DSN_CR_WINDOW : ln->len;
+        hi = hi < ln->lf ? ln->lf : hi;
+        const char *cr = memchr(ln->s + pos, '\r', hi - pos);
+        ln->cr = cr ? (size_t)(cr - ln->s) : SIZE_MAX;
+        ln->cr_end = hi;
+    }
+    if (ln->cr == SIZE_MAX || ln->cr >= ln->lf) {
         *next = ln->lf < ln->len ? ln->lf + 1 : ln->len;
         return ln->lf;
     }
-    size_t end = (size_t)(cr - ln->s);
+    size_t end = ln->cr;
     *next = end + 1 < ln->len && ln->s[end + 1] == '\n' ? end + 2 : end + 1;
     return end;
 }

@@ -931,6 +931,38 @@ test_lines_as_line_end(void **state)
     }
 }
 
+/* The same on texts longer than the CR search window: no CR, a CR only
+ * past a window, CRs sparse or dense, lines longer than the window. */
+static void
+test_lines_cr_window(void **state)
+{
+    (void)state;
+    size_t n = 3 * DSN_CR_WINDOW + 100;
+    char *t = malloc(n);
+    assert_non_null(t);
+    uint32_t seed = 12345;
+    /* per mille of LFs and CRs in each text (a text without CRs gets one
+     * past the first window) */
+    static const unsigned lf_pm[] = {30, 30, 30, 300, 1, 0, 30, 0};
+    static const unsigned cr_pm[] = {0, 1, 30, 300, 0, 1, 2, 0};
+    for (size_t k = 0; k < sizeof lf_pm / sizeof lf_pm[0]; k++) {
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            unsigned r = (seed >> 8) % 1000;
+            t[i] = r < lf_pm[k] ? '\n' : r < lf_pm[k] + cr_pm[k] ? '\r' : 'a';
+        }
+        if (cr_pm[k] == 0)
+            t[DSN_CR_WINDOW + 50] = '\r';
+        struct dsn_lines ln = DSN_LINES_INIT(t, n);
+        for (size_t pos = 0, next, want_next; pos < n; pos = next) {
+            size_t end = dsn_lines_next(&ln, pos, &next);
+            assert_int_equal(end, dsn_line_end(t, n, pos, &want_next));
+            assert_int_equal(next, want_next);
+        }
+    }
+    free(t);
+}
+
 /* dsn_strclean on ASCII with collapse: controls and white space as one
  * space, trimmed.  The reference the word-at-a-time check must agree with. */
 static void
@@ -1014,6 +1046,7 @@ main(void)
         cmocka_unit_test(test_match_every_alignment),
         cmocka_unit_test(test_strclean_plain),
         cmocka_unit_test(test_lines_as_line_end),
+        cmocka_unit_test(test_lines_cr_window),
         cmocka_unit_test(test_status_find_two),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
