@@ -62,8 +62,9 @@ struct dsn_reader {
     char *exclude[8];     /* addresses that are not recipients (owned) */
     bool exclude_hard[8]; /* hard: never; soft: unless alone on its line */
     size_t nexclude;
-    bool lazy;      /* cands holds every address, ranked when first asked (dsn_cand_rank_of) */
-    bool has_cands; /* dsn_reader_cands() has run */
+    bool lazy;          /* cands holds every address, ranked when first asked (dsn_cand_rank_of) */
+    bool has_cands;     /* dsn_reader_cands() has run */
+    struct strbuf diag; /* ctx->reader's: the words of one recipient (dsn_scratch) */
 };
 
 /* Lines that quote header fields or trace data: their addresses are senders,
@@ -568,6 +569,8 @@ dsn_rcpt_seen(const struct dsn_report *rep, size_t from, const char *a, size_t a
     return false;
 }
 
+static struct strbuf *dsn_scratch(struct dsn_ctx *ctx);
+
 static void
 dsn_reader_emit(struct dsn_reader *rd, int rank, bool delayed)
 {
@@ -589,20 +592,19 @@ dsn_reader_emit(struct dsn_reader *rd, int rank, bool delayed)
             return;
         r->recipient = dsn_strclean(rd->text + c->pos, c->len, DSN_MAX_FIELD, true);
         r->action = delayed ? DSN_ACTION_DELAYED : DSN_ACTION_FAILED;
-        struct strbuf sb = STRBUF_INIT;
-        dsn_diag_block(rd, c, rank, &sb);
+        struct strbuf *sb = dsn_scratch(rd->ctx);
+        dsn_diag_block(rd, c, rank, sb);
         /* searching the whole notice per recipient is quadratic: the first
          * DSN_SEARCH_MAX recipients only */
-        if (!dsn_has_code(sb.buf ? sb.buf : "", sb.len) && rep->nrcpts - first <= DSN_SEARCH_MAX)
-            dsn_diag_search(rd, r->recipient, c->line, distinct == 1, &sb);
-        bool explains = dsn_explains(sb.buf, sb.len);
-        bool own = explains || dsn_has_words(sb.buf, sb.len);
+        if (!dsn_has_code(sb->buf, sb->len) && rep->nrcpts - first <= DSN_SEARCH_MAX)
+            dsn_diag_search(rd, r->recipient, c->line, distinct == 1, sb);
+        bool explains = dsn_explains(sb->buf, sb->len);
+        bool own = explains || dsn_has_words(sb->buf, sb->len);
         if (!explains)
-            dsn_text_summary(rd->ctx, &sb);
-        r->diagnostic = dsn_strclean(sb.buf, sb.len, DSN_MAX_DIAGNOSTIC, true);
+            dsn_text_summary(rd->ctx, sb);
+        r->diagnostic = dsn_strclean(sb->buf, sb->len, DSN_MAX_DIAGNOSTIC, true);
         r->diagnostic_generic = r->diagnostic && !own;
         r->remote_mta = dsn_remote_host(r->diagnostic);
-        strbuf_free(&sb);
     }
 }
 
@@ -619,6 +621,17 @@ dsn_notice_reader(struct dsn_ctx *ctx)
         ctx->reader = nrd;
     }
     return ctx->reader;
+}
+
+/* The cached reader's buffer for one recipient's words, emptied: one
+ * buffer, sized once, serves every recipient of the analysis. */
+static struct strbuf *
+dsn_scratch(struct dsn_ctx *ctx)
+{
+    struct strbuf *sb = &dsn_notice_reader(ctx)->diag;
+    strbuf_reset(sb);
+    strbuf_grow(sb, 511); /* most diagnostics fit */
+    return sb;
 }
 
 /* A reader of its own (candidates ranked another way) over the cached
@@ -714,22 +727,20 @@ dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr)
         nrd->has_cands = true;
     }
     const struct dsn_reader *rd = nrd;
-    struct strbuf sb = STRBUF_INIT;
+    struct strbuf *sb = dsn_scratch(ctx);
     size_t pos = 0, len = 0;
     size_t li = dsn_find_addr_line(rd, addr, &pos, &len);
     if (li != SIZE_MAX) {
         struct dsn_cand c = {li, pos, len, 3};
-        dsn_diag_block(rd, &c, 3, &sb);
+        dsn_diag_block(rd, &c, 3, sb);
     }
-    if (!dsn_has_code(sb.buf ? sb.buf : "", sb.len))
-        dsn_diag_search(rd, addr, li, li != SIZE_MAX || ctx->rep->nrcpts <= 1, &sb);
-    if (li == SIZE_MAX && sb.len == 0 && ctx->rep->nrcpts <= 1)
-        dsn_indented_block(rd, &sb); /* "  |/usr/bin/prog\n    mailbox is full" */
-    if (ctx->rep->kind == DSN_KIND_BOUNCE && !dsn_explains(sb.buf, sb.len))
-        dsn_text_summary(ctx, &sb);
-    char *out = dsn_strclean(sb.buf, sb.len, DSN_MAX_DIAGNOSTIC, true);
-    strbuf_free(&sb);
-    return out;
+    if (!dsn_has_code(sb->buf, sb->len))
+        dsn_diag_search(rd, addr, li, li != SIZE_MAX || ctx->rep->nrcpts <= 1, sb);
+    if (li == SIZE_MAX && sb->len == 0 && ctx->rep->nrcpts <= 1)
+        dsn_indented_block(rd, sb); /* "  |/usr/bin/prog\n    mailbox is full" */
+    if (ctx->rep->kind == DSN_KIND_BOUNCE && !dsn_explains(sb->buf, sb->len))
+        dsn_text_summary(ctx, sb);
+    return dsn_strclean(sb->buf, sb->len, DSN_MAX_DIAGNOSTIC, true);
 }
 
 void
@@ -740,6 +751,7 @@ dsn_text_reader_free(struct dsn_ctx *ctx)
         return;
     free(rd->cands);
     free(rd->lines);
+    strbuf_free(&rd->diag);
     free(rd);
     ctx->reader = NULL;
 }
@@ -750,10 +762,8 @@ dsn_text_first_code(struct dsn_ctx *ctx)
     if (!ctx->notice)
         return NULL;
     struct dsn_reader rd = dsn_reader_borrow(ctx);
-    struct strbuf sb = STRBUF_INIT;
+    struct strbuf *sb = dsn_scratch(ctx);
     if (rd.nlines)
-        dsn_diag_search(&rd, NULL, SIZE_MAX, true, &sb);
-    char *out = dsn_strclean(sb.buf, sb.len, DSN_MAX_DIAGNOSTIC, true);
-    strbuf_free(&sb);
-    return out;
+        dsn_diag_search(&rd, NULL, SIZE_MAX, true, sb);
+    return dsn_strclean(sb->buf, sb->len, DSN_MAX_DIAGNOSTIC, true);
 }
