@@ -274,9 +274,10 @@ void dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind);
 /* A text prepared for phrase matching (dsn-reason-table.c): lowercased,
  * multi-line replies unfolded, and the first SPECIFIC and GENERAL rows in it. */
 struct dsn_words {
-    char *lc; /* owned */
+    char *lc; /* small, or owned when the text does not fit */
     size_t len;
     const struct dsn_phrase *specific, *general;
+    char small[256]; /* most diagnostics fit: no allocation (lc points here: do not copy) */
 };
 void dsn_words_init(struct dsn_words *w, const char *text, size_t len);
 void dsn_words_free(struct dsn_words *w);

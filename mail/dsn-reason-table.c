@@ -126,7 +126,7 @@ dsn_words_prep(struct dsn_words *w, const char *text, size_t len)
         len = 0;
     if (len > DSN_MAX_DIAGNOSTIC)
         len = DSN_MAX_DIAGNOSTIC;
-    w->lc = xmalloc(len + 1);
+    w->lc = len < sizeof w->small ? w->small : xmalloc(len + 1);
     w->len = dsn_words_fill(w->lc, text, len);
     w->specific = w->general = NULL;
 }
@@ -144,7 +144,8 @@ dsn_words_init(struct dsn_words *w, const char *text, size_t len)
 void
 dsn_words_free(struct dsn_words *w)
 {
-    free(w->lc);
+    if (w->lc != w->small)
+        free(w->lc);
     w->lc = NULL;
 }
 
