@@ -40,13 +40,23 @@ dsn_glob_at(const char *t, size_t tl, const char *p)
             p++;
             while (*p == ' ')
                 p++;
-            for (size_t skip = 0; skip <= 64 && skip <= tl; skip++) {
+            size_t lim = tl < 64 ? tl + 1 : 65; /* skip < lim, not past an LF */
+            unsigned char lead = (unsigned char)*p;
+            if (lead && lead != '*') {
+                /* the next literal byte must be there: one tight loop over
+                 * the bytes (dsn_glob_at rows are checked at every hit) */
+                for (size_t skip = 0; skip < lim && skip < tl; skip++) {
+                    unsigned char b = (unsigned char)t[skip];
+                    if (dsn_fold_table[b] == lead && dsn_glob_at(t + skip, tl - skip, p))
+                        return true;
+                    if (b == '\n')
+                        return false;
+                }
+                return false;
+            }
+            for (size_t skip = 0; skip < lim; skip++) {
                 if (skip && t[skip - 1] == '\n')
                     break;
-                bool lead = *p && *p != '*'; /* the next literal byte must be there */
-                if (lead &&
-                    (skip == tl || dsn_fold_table[(unsigned char)t[skip]] != (unsigned char)*p))
-                    continue;
                 if (dsn_glob_at(t + skip, tl - skip, p))
                     return true;
             }

@@ -833,6 +833,14 @@ test_match_rows_and_globs(void **state)
     assert_string_equal(p->text, "user * not found");
     static const char g2[] = "user jdoe\nnot found";
     assert_null(dsn_match_first(DSN_LIST_GENERAL, g2, strlen(g2)));
+    /* 64 bytes spanned, not 65: "user " + 63 or 64 x's + " not found" */
+    char g3[96];
+    for (size_t k = 63; k <= 64; k++) {
+        snprintf(g3, sizeof g3, "user %.*s not found", (int)k,
+                 "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+        p = dsn_match_first(DSN_LIST_GENERAL, g3, strlen(g3));
+        assert_true(k == 63 ? p && strcmp(p->text, "user * not found") == 0 : p == NULL);
+    }
     const struct dsn_phrase *rows[DSN_LIST_COUNT];
     dsn_match_rows(DSN_GROUP_REASON, g1, strlen(g1), rows);
     assert_ptr_equal(rows[DSN_LIST_GENERAL], dsn_match_first(DSN_LIST_GENERAL, g1, strlen(g1)));
