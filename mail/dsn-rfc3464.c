@@ -381,8 +381,9 @@ dsn_rfc3464_in_text(struct dsn_ctx *ctx)
     size_t p = dsn_notice_find(ctx, DSN_LIST_FIELD, "final-recipient:");
     if (p == SIZE_MAX)
         p = dsn_notice_find(ctx, DSN_LIST_FIELD, "original-recipient:");
-    if (p == SIZE_MAX || (dsn_notice_find(ctx, DSN_LIST_FIELD, "\nstatus:") == SIZE_MAX &&
-                          dsn_notice_find(ctx, DSN_LIST_FIELD, "\naction:") == SIZE_MAX))
+    /* rare: searched on their own (dsn-phrases.def) */
+    if (p == SIZE_MAX || (!dsn_memcasemem(ctx->notice, ctx->notice_len, "\nstatus:") &&
+                          !dsn_memcasemem(ctx->notice, ctx->notice_len, "\naction:")))
         return false;
     /* start at the beginning of the block that holds the first field */
     size_t from = dsn_notice_find(ctx, DSN_LIST_FIELD, "reporting-mta:") != SIZE_MAX ? 0 : p;
