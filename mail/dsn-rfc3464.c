@@ -60,9 +60,10 @@ dsn_fields_line(struct dsn_fields *it, size_t pos, size_t *next)
     return it->line_end;
 }
 
-/* "Name:" at the start of a line: returns the name length, 0 if not a field. */
+/* "Name:" at the start of a line: returns the name length, 0 if not a
+ * field; where the colon is in *colon (the caller need not look again). */
 static size_t
-dsn_field_name(const char *s, size_t len)
+dsn_field_name(const char *s, size_t len, size_t *colon)
 {
     size_t i = 0;
     while (i < len && i < 63 && (isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_'))
@@ -72,6 +73,7 @@ dsn_field_name(const char *s, size_t len)
         i++;
     if (n == 0 || i >= len || s[i] != ':')
         return 0;
+    *colon = i;
     return n;
 }
 
@@ -87,7 +89,8 @@ dsn_fields_next(struct dsn_fields *it, struct dsn_field *f)
         it->pos = next;
         const char *l = it->s + start;
         size_t ll = end - start;
-        size_t n = dsn_field_name(l, ll);
+        size_t colon;
+        size_t n = dsn_field_name(l, ll, &colon);
         if (n == 0 || isspace((unsigned char)l[0])) { /* no field: blank, prose or stray */
             const char *t = l;
             size_t tl = ll;
@@ -99,8 +102,7 @@ dsn_fields_next(struct dsn_fields *it, struct dsn_field *f)
             f->name[i] = (char)dsn_fold((unsigned char)l[i]);
         f->name[n] = '\0';
         f->name_len = n;
-        const char *colon = memchr(l, ':', ll);
-        strbuf_add(&f->value, colon + 1, ll - (size_t)(colon + 1 - l));
+        strbuf_add(&f->value, l + colon + 1, ll - colon - 1);
         bool diag = DSN_IS(f, "diagnostic-code");
         /* RFC 5322 §2.2.3 unfolding; lenient for unindented diagnostic lines */
         while (it->pos < it->len) {
@@ -114,7 +116,8 @@ dsn_fields_next(struct dsn_fields *it, struct dsn_field *f)
             size_t tl2 = ll2;
             dsn_trim(&t2, &tl2);
             bool folded = ll2 > 0 && (l2[0] == ' ' || l2[0] == '\t') && tl2 > 0;
-            bool loose = it->lenient && diag && tl2 > 0 && dsn_field_name(l2, ll2) == 0;
+            size_t colon2;
+            bool loose = it->lenient && diag && tl2 > 0 && dsn_field_name(l2, ll2, &colon2) == 0;
             if (!folded && !loose)
                 break;
             if (f->value.len < DSN_MAX_DIAGNOSTIC) {
