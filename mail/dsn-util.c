@@ -34,6 +34,30 @@ dsn_caseeq(const char *s, const char *needle, size_t n)
     return true;
 }
 
+/* How common a byte is in notices, lowercased (0: rarest): a search is
+ * anchored on the needle's rarest byte ("@" of an address, "y" of " by "),
+ * so that memchr stops at few candidates, not at every space or "e". */
+static const unsigned char dsn_commonness[256] = {
+    [' '] = 40, ['e'] = 39, ['t'] = 38, ['a'] = 37, ['o'] = 36, ['i'] = 35,  ['n'] = 34,
+    ['s'] = 33, ['h'] = 32, ['r'] = 31, ['d'] = 30, ['l'] = 29, ['c'] = 28,  ['u'] = 27,
+    ['m'] = 26, ['w'] = 25, ['f'] = 24, ['g'] = 23, ['y'] = 22, ['p'] = 21,  ['b'] = 20,
+    ['v'] = 19, ['k'] = 18, ['j'] = 17, ['x'] = 16, ['q'] = 15, ['z'] = 14,  ['\n'] = 30,
+    ['.'] = 26, ['-'] = 20, ['0'] = 18, ['1'] = 18, ['2'] = 18, ['3'] = 18,  ['4'] = 18,
+    ['5'] = 18, ['6'] = 18, ['7'] = 18, ['8'] = 18, ['9'] = 18, ['\r'] = 16, [':'] = 16,
+};
+
+/* Where the needle's rarest byte is (the first of equally rare ones). */
+static size_t
+dsn_anchor(const char *needle, size_t n)
+{
+    size_t k = 0;
+    for (size_t j = 1; j < n; j++)
+        if (dsn_commonness[dsn_lc((unsigned char)needle[j])] <
+            dsn_commonness[dsn_lc((unsigned char)needle[k])])
+            k = j;
+    return k;
+}
+
 const char *
 dsn_memcasemem(const char *s, size_t len, const char *needle)
 {
@@ -42,18 +66,20 @@ dsn_memcasemem(const char *s, size_t len, const char *needle)
         return s;
     if (!s || n > len)
         return NULL;
-    /* candidates: the first byte in either case, found with memchr */
-    int lo = dsn_lc((unsigned char)needle[0]);
+    /* candidates: the anchor byte in either case, found with memchr; an
+     * occurrence at p starts at p - k, and they come in order of start */
+    size_t k = dsn_anchor(needle, n);
+    int lo = dsn_lc((unsigned char)needle[k]);
     int up = lo >= 'a' && lo <= 'z' ? lo - 32 : lo;
     size_t last = len - n; /* the last possible start */
-    const char *pl = memchr(s, lo, last + 1);
-    const char *pu = up != lo ? memchr(s, up, last + 1) : NULL;
+    const char *from = s + k, *end = s + k + last + 1;
+    const char *pl = memchr(from, lo, last + 1);
+    const char *pu = up != lo ? memchr(from, up, last + 1) : NULL;
     while (pl || pu) {
         const char *p = !pu || (pl && pl < pu) ? pl : pu;
-        if (dsn_caseeq(p + 1, needle + 1, n - 1))
-            return p;
-        size_t from = (size_t)(p - s) + 1;
-        const char *next = from <= last ? memchr(s + from, *p, last + 1 - from) : NULL;
+        if (dsn_caseeq(p - k, needle, n))
+            return p - k;
+        const char *next = p + 1 < end ? memchr(p + 1, *p, (size_t)(end - p - 1)) : NULL;
         if (p == pl)
             pl = next;
         else

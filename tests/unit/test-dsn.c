@@ -971,6 +971,32 @@ test_lines_cr_window(void **state)
     free(t);
 }
 
+/* dsn_memcasemem finds the first occurrence, whichever needle byte its
+ * search is anchored on: against a naive search on random texts. */
+static void
+test_memcasemem_first(void **state)
+{
+    (void)state;
+    static const char alphabet[] = "aAbB@. \nyY";
+    static const char *const needles[] = {"a@b", " by ", "Ab.", "@", "y\nb", "b a", "aaab"};
+    uint32_t seed = 777;
+    char t[64];
+    for (int round = 0; round < 20000; round++) {
+        size_t len = (size_t)round % sizeof t;
+        for (size_t i = 0; i < len; i++) {
+            seed = seed * 1103515245u + 12345u;
+            t[i] = alphabet[(seed >> 8) % (sizeof alphabet - 1)];
+        }
+        const char *needle = needles[(size_t)round % (sizeof needles / sizeof needles[0])];
+        size_t n = strlen(needle);
+        const char *want = NULL;
+        for (size_t i = 0; !want && i + n <= len; i++)
+            if (strncasecmp(t + i, needle, n) == 0)
+                want = t + i;
+        assert_ptr_equal(dsn_memcasemem(t, len, needle), want);
+    }
+}
+
 /* dsn_strclean on ASCII with collapse: controls and white space as one
  * space, trimmed.  The reference the word-at-a-time check must agree with. */
 static void
@@ -1055,6 +1081,7 @@ main(void)
         cmocka_unit_test(test_strclean_plain),
         cmocka_unit_test(test_lines_as_line_end),
         cmocka_unit_test(test_lines_cr_window),
+        cmocka_unit_test(test_memcasemem_first),
         cmocka_unit_test(test_status_find_two),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
