@@ -130,9 +130,9 @@ dsn_reader_lines(struct dsn_reader *rd)
     /* about one line per 40 bytes in most notices: sized once, rarely grown */
     size_t cap = rd->len / 32 + 16;
     rd->lines = xreallocarray(NULL, cap, sizeof *rd->lines);
-    bool cr = memchr(rd->text, '\r', rd->len) != NULL;
+    struct dsn_lines ln = DSN_LINES_INIT(rd->text, rd->len); /* inline: one memchr a line */
     for (size_t pos = 0, next; pos < rd->len && rd->nlines < DSN_MAX_LINES; pos = next) {
-        size_t end = dsn_line_end_cr(rd->text, rd->len, pos, &next, cr);
+        size_t end = dsn_lines_next(&ln, pos, &next);
         if (rd->nlines == cap) {
             cap *= 2;
             rd->lines = xreallocarray(rd->lines, cap, sizeof *rd->lines);
