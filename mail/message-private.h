@@ -175,6 +175,23 @@ struct mail_ctype {
  * libetpan's (mime-ctype.c); false: parse it with libetpan. */
 bool mail_ctype_scan(const char *s, size_t len, struct mail_ctype *ct);
 
+/* The simple form of a Content-Disposition value: "inline" or
+ * "attachment" with parameters as mail_ctype_scan takes them, none named
+ * like the date and size parameters libetpan parses itself, none with a
+ * tab right after its name. */
+struct mail_cdisp {
+    bool is_inline;
+    struct mail_ctype_span name[MAIL_CTYPE_MAX_PARAMS], value[MAIL_CTYPE_MAX_PARAMS];
+    size_t nparams;
+};
+/* Scan s[0..len) if it has that form (mime-ctype.c); false: libetpan. */
+bool mail_cdisp_scan(const char *s, size_t len, struct mail_cdisp *d);
+
+/* A Content-Transfer-Encoding value that is one of the five RFC 2045
+ * mechanisms alone, in any case, trailing blanks allowed; false:
+ * libetpan. */
+bool mail_cte_scan(const char *s, size_t len, enum mail_encoding *enc);
+
 /* True if s[0..len) starts with a "Name:" field line (header.c). */
 bool mail_hdr_starts_with_field(const char *s, size_t len);
 

@@ -9,8 +9,12 @@
  * comments, backslashes, RFC 2231 '*' names, bytes outside printable ASCII
  * (8-bit, controls), "=?" (encoded words), blank runs inside quotes, types
  * other than the seven of RFC 2046, an empty parameter, anything trailing.
- * tests/unit/test-mime-ctype.c compares it with libetpan on every
- * Content-Type of the corpus and on hand-made values.
+ * The same parameter scanner reads "inline"/"attachment" Content-
+ * Disposition values (mail_cdisp_scan), and mail_cte_scan the five
+ * Content-Transfer-Encoding mechanisms, each sparing libetpan's
+ * allocations.  tests/unit/test-mime-ctype.c compares them with libetpan
+ * on every such field of the corpus and on hand-made and random values;
+ * fuzz-decode does so on fuzzed ones.
  */
 #include <string.h>
 #include <strings.h>
@@ -120,6 +124,28 @@ ctype_param(struct ctype_cur *c, struct mail_ctype_span *name, struct mail_ctype
     return ctype_token(c, value);
 }
 
+/* *( ";" param ) to the end, as libetpan reads it for both fields. */
+static bool
+ctype_params(struct ctype_cur *c, struct mail_ctype_span *name, struct mail_ctype_span *value,
+             size_t *n)
+{
+    *n = 0;
+    for (;;) {
+        ctype_spaces(c);
+        if (c->i == c->len)
+            return true;
+        if (c->s[c->i] != ';' || *n == MAIL_CTYPE_MAX_PARAMS)
+            return false;
+        c->i++;
+        ctype_spaces(c);
+        if (c->i == c->len)
+            return true; /* libetpan ends the list at a trailing ";" */
+        if (!ctype_param(c, &name[*n], &value[*n]))
+            return false;
+        (*n)++;
+    }
+}
+
 bool
 mail_ctype_scan(const char *s, size_t len, struct mail_ctype *ct)
 {
@@ -134,19 +160,74 @@ mail_ctype_scan(const char *s, size_t len, struct mail_ctype *ct)
     ctype_spaces(&c);
     if (!ctype_token(&c, &ct->subtype))
         return false;
-    ct->nparams = 0;
-    for (;;) {
-        ctype_spaces(&c);
-        if (c.i == c.len)
-            return true;
-        if (s[c.i] != ';' || ct->nparams == MAIL_CTYPE_MAX_PARAMS)
-            return false;
-        c.i++;
-        ctype_spaces(&c);
-        if (c.i == c.len)
-            return true; /* libetpan ends the list at a trailing ";" */
-        if (!ctype_param(&c, &ct->name[ct->nparams], &ct->value[ct->nparams]))
-            return false;
-        ct->nparams++;
+    return ctype_params(&c, ct->name, ct->value, &ct->nparams);
+}
+
+static bool
+ctype_span_is(const struct mail_ctype_span *sp, const char *lower, size_t n)
+{
+    return sp->n == n && strncasecmp(sp->s, lower, n) == 0;
+}
+
+/* libetpan matches these names by prefix and parses dates and sizes of its
+ * own: a parameter whose name starts with one of them, but for "filename"
+ * itself, is left to libetpan. */
+static bool
+cdisp_special_name(const struct mail_ctype_span *name)
+{
+    static const char *names[] = {"filename", "creation-date", "modification-date", "read-date",
+                                  "size"};
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+        size_t n = strlen(names[k]);
+        if (name->n >= n && strncasecmp(name->s, names[k], n) == 0)
+            return !(k == 0 && name->n == n);
     }
+    return false;
+}
+
+bool
+mail_cdisp_scan(const char *s, size_t len, struct mail_cdisp *d)
+{
+    struct ctype_cur c = {s, len, 0};
+    struct mail_ctype_span type;
+    ctype_spaces(&c);
+    if (!ctype_token(&c, &type))
+        return false;
+    if (ctype_span_is(&type, "inline", 6))
+        d->is_inline = true;
+    else if (ctype_span_is(&type, "attachment", 10))
+        d->is_inline = false;
+    else
+        return false; /* prefixes of longer names, extension types: libetpan */
+    if (!ctype_params(&c, d->name, d->value, &d->nparams))
+        return false;
+    /* libetpan takes a tab right after a parameter name as part of the
+     * name (for Content-Type, mime_phrase turns tabs into spaces first) */
+    for (size_t k = 0; k < d->nparams; k++)
+        if (cdisp_special_name(&d->name[k]) || d->name[k].s[d->name[k].n] == '\t')
+            return false;
+    return true;
+}
+
+bool
+mail_cte_scan(const char *s, size_t len, enum mail_encoding *enc)
+{
+    static const struct {
+        const char *name;
+        size_t n;
+        enum mail_encoding enc;
+    } names[] = {
+        {"7bit", 4, MAIL_ENC_7BIT},     {"8bit", 4, MAIL_ENC_8BIT},
+        {"base64", 6, MAIL_ENC_BASE64}, {"quoted-printable", 16, MAIL_ENC_QP},
+        {"binary", 6, MAIL_ENC_BINARY},
+    };
+    size_t i = 0, e = len; /* (libetpan does not take leading blanks alike) */
+    while (e > i && (s[e - 1] == ' ' || s[e - 1] == '\t'))
+        e--;
+    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++)
+        if (names[k].n == e - i && strncasecmp(s + i, names[k].name, names[k].n) == 0) {
+            *enc = names[k].enc;
+            return true;
+        }
+    return false;
 }

@@ -6,8 +6,9 @@
  * libetpan parses each field (its parsers for Content-Type, -Transfer-
  * Encoding, -Disposition and -ID, as mailmime_field_parse would call them);
  * this file only copies the result into the message's arena.  The simple
- * common form of Content-Type is scanned without libetpan (mime-ctype.c,
- * tested to give libetpan's result).  Only the
+ * common forms of Content-Type, -Disposition and -Transfer-Encoding are
+ * scanned without libetpan (mime-ctype.c, tested to give libetpan's
+ * result).  Only the
  * Content-* lines of a header are unfolded at all.  When libetpan rejects a
  * whole Content-Type (a trailing ";", one bad parameter), the type and each
  * parameter are retried alone so one bad parameter does not lose the
@@ -474,6 +475,10 @@ mime_take_encoding(struct mime_state *st, const char *value)
 {
     struct mailmime_mechanism *m = NULL;
     size_t idx = 0;
+    if (mail_cte_scan(value, strlen(value), &st->part->encoding)) {
+        st->seen_enc = true;
+        return;
+    }
     if (mailmime_encoding_parse(value, strlen(value), &idx, &m) != MAILIMF_NO_ERROR)
         return;
     st->part->encoding = mime_encoding(m);
@@ -485,7 +490,18 @@ static void
 mime_take_disposition_field(struct mime_state *st, const char *value)
 {
     struct mailmime_disposition *d = NULL;
+    struct mail_cdisp simple;
     size_t idx = 0;
+    if (mail_cdisp_scan(value, strlen(value), &simple)) {
+        struct mime_rawparams *rp = &st->dsp;
+        st->part->disposition = simple.is_inline ? MAIL_DISP_INLINE : MAIL_DISP_ATTACHMENT;
+        for (size_t i = 0; i < simple.nparams && rp->n < MIME_MAX_PARAMS; i++, rp->n++) {
+            rp->v[rp->n].name = mime_lower_span(st->a, simple.name[i]);
+            rp->v[rp->n].value = mail_arena_strndup(st->a, simple.value[i].s, simple.value[i].n);
+        }
+        st->seen_disp = true;
+        return;
+    }
     if (mailmime_disposition_parse(value, strlen(value), &idx, &d) != MAILIMF_NO_ERROR)
         return;
     mime_take_disposition(st->a, st->part, &st->dsp, d);

@@ -9,6 +9,8 @@
  *     read would be out of bounds here);
  *   - mail_ctype_scan, where it takes a value, against
  *     mailmime_content_parse of the value as mime-fields.c hands it over;
+ *     mail_cdisp_scan and mail_cte_scan against
+ *     mailmime_disposition_parse and mailmime_encoding_parse;
  *   - mail_hdr_scan against mail_hdr_split and mail_hdr_iter, and the
  *     Content-* fields of a part read from its lines
  *     (mail_mime_part_fields_from) against those read by the iterator
@@ -116,6 +118,57 @@ fuzz_ctype(const char *v, size_t len)
     free(phrase);
 }
 
+/* ---- Content-Disposition, Content-Transfer-Encoding ---- */
+
+/* Where the scanner takes a value, libetpan must give the same type and
+ * the same filename and plain parameters, in order. */
+static void
+fuzz_cdisp(const char *v, size_t len)
+{
+    struct mail_cdisp fast;
+    if (!mail_cdisp_scan(v, len, &fast))
+        return;
+    struct mailmime_disposition *d = NULL;
+    size_t idx = 0, k = 0;
+    FUZZ_CHECK(mailmime_disposition_parse(v, len, &idx, &d) == MAILIMF_NO_ERROR);
+    FUZZ_CHECK((d->dsp_type->dsp_type == MAILMIME_DISPOSITION_TYPE_INLINE) == fast.is_inline);
+    for (clistiter *it = clist_begin(d->dsp_parms); it; it = clist_next(it), k++) {
+        const struct mailmime_disposition_parm *p = clist_content(it);
+        FUZZ_CHECK(k < fast.nparams);
+        if (p->pa_type == MAILMIME_DISPOSITION_PARM_FILENAME) {
+            FUZZ_CHECK(fuzz_span_is(fast.name[k], "filename", true) &&
+                       fuzz_span_is(fast.value[k], p->pa_data.pa_filename, false));
+        } else {
+            FUZZ_CHECK(p->pa_type == MAILMIME_DISPOSITION_PARM_PARAMETER);
+            FUZZ_CHECK(fuzz_span_is(fast.name[k], p->pa_data.pa_parameter->pa_name, false) &&
+                       fuzz_span_is(fast.value[k], p->pa_data.pa_parameter->pa_value, false));
+        }
+    }
+    FUZZ_CHECK(k == fast.nparams);
+    mailmime_disposition_free(d);
+}
+
+static void
+fuzz_cte(const char *v, size_t len)
+{
+    static const enum mail_encoding map[] = {
+        [MAILMIME_MECHANISM_7BIT] = MAIL_ENC_7BIT,
+        [MAILMIME_MECHANISM_8BIT] = MAIL_ENC_8BIT,
+        [MAILMIME_MECHANISM_BINARY] = MAIL_ENC_BINARY,
+        [MAILMIME_MECHANISM_QUOTED_PRINTABLE] = MAIL_ENC_QP,
+        [MAILMIME_MECHANISM_BASE64] = MAIL_ENC_BASE64,
+    };
+    enum mail_encoding fast;
+    if (!mail_cte_scan(v, len, &fast))
+        return;
+    struct mailmime_mechanism *m = NULL;
+    size_t idx = 0;
+    FUZZ_CHECK(mailmime_encoding_parse(v, len, &idx, &m) == MAILIMF_NO_ERROR);
+    FUZZ_CHECK(m->enc_type >= MAILMIME_MECHANISM_7BIT && m->enc_type <= MAILMIME_MECHANISM_BASE64 &&
+               map[m->enc_type] == fast);
+    mailmime_encoding_free(m);
+}
+
 /* ---- header blocks ---- */
 
 static bool
@@ -200,6 +253,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fuzz_decode(s, size, MAILMIME_MECHANISM_BASE64);
     fuzz_decode(s, size, MAILMIME_MECHANISM_QUOTED_PRINTABLE);
     fuzz_ctype(s, size);
+    fuzz_cdisp(s, size);
+    fuzz_cte(s, size);
     fuzz_header(s, size);
     return 0;
 }
