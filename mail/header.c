@@ -119,6 +119,32 @@ mail_hdr_unfold_to(char *dst, const char *value, size_t len)
     return n;
 }
 
+char *
+mail_hdr_unfold_arena_lf(struct mail_arena *a, const char *value, size_t len)
+{
+    /* mail_hdr_unfold_to, but a CR can only stand before an LF: one search
+     * a line, for the LF; the CR before it is dropped with it */
+    char *dst = mail_arena_alloc(a, len + 1);
+    size_t i = 0, n = 0;
+    while (i < len && (value[i] == ' ' || value[i] == '\t' || value[i] == '\r' || value[i] == '\n'))
+        i++;
+    while (len > i && (value[len - 1] == ' ' || value[len - 1] == '\t' || value[len - 1] == '\r' ||
+                       value[len - 1] == '\n'))
+        len--;
+    while (i < len) {
+        const char *nl = memchr(value + i, '\n', len - i);
+        size_t j = nl ? (size_t)(nl - value) : len;
+        size_t e = j > i && value[j - 1] == '\r' ? j - 1 : j;
+        memcpy(dst + n, value + i, e - i);
+        n += e - i;
+        while (j < len && (value[j] == '\r' || value[j] == '\n'))
+            j++;
+        i = j;
+    }
+    dst[n] = '\0';
+    return dst;
+}
+
 void
 mail_hdr_unfold(struct strbuf *out, const char *value, size_t len)
 {

@@ -93,6 +93,8 @@ void mail_hdr_unfold(struct strbuf *out, const char *value, size_t len);
 size_t mail_hdr_unfold_to(char *dst, const char *value, size_t len);
 /* The same as a new string in the arena. */
 char *mail_hdr_unfold_arena(struct mail_arena *a, const char *value, size_t len);
+/* The same for a value in text without bare CR (mail_hdr_scan's). */
+char *mail_hdr_unfold_arena_lf(struct mail_arena *a, const char *value, size_t len);
 
 /* The fields of a header block one at a time, without copying: what
  * mail_fields_parse() returns, as spans of the block.  value/vlen is the raw
@@ -200,10 +202,10 @@ size_t mail_message_lines(struct mail_message *msg, const struct mail_hdr_line *
 
 /* mail_mime_part_fields() for a part whose field lines are already known
  * (mail_hdr_scan, mail_message_lines): those whose first byte is not
- * 'c' or 'C' are not looked at. */
+ * 'c' or 'C' are not looked at.  plain_eol: the lines hold no bare CR. */
 void mail_mime_part_fields_from(struct mail_arena *a, struct mail_part *part,
-                                const struct mail_hdr_line *l, size_t n, const char *dtype,
-                                const char *dsubtype);
+                                const struct mail_hdr_line *l, size_t n, bool plain_eol,
+                                const char *dtype, const char *dsubtype);
 
 /* Build the MIME tree of msg (mime.c). */
 void mail_mime_build(struct mail_message *msg);

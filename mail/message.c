@@ -324,7 +324,8 @@ message_value(struct mail_message *msg, size_t i, const struct mail_hdr_field *f
     if (msg->unfolded == NULL)
         msg->unfolded = xcalloc(msg->nlines, sizeof *msg->unfolded);
     if (msg->unfolded[i] == NULL)
-        msg->unfolded[i] = mail_hdr_unfold_arena(&msg->arena, f->value, f->vlen);
+        msg->unfolded[i] = msg->plain_eol ? mail_hdr_unfold_arena_lf(&msg->arena, f->value, f->vlen)
+                                          : mail_hdr_unfold_arena(&msg->arena, f->value, f->vlen);
     return msg->unfolded[i];
 }
 

@@ -667,8 +667,8 @@ mime_line_kind(const struct mail_hdr_line *l, struct mail_hdr_field *f)
 
 void
 mail_mime_part_fields_from(struct mail_arena *a, struct mail_part *part,
-                           const struct mail_hdr_line *l, size_t n, const char *dtype,
-                           const char *dsubtype)
+                           const struct mail_hdr_line *l, size_t n, bool plain_eol,
+                           const char *dtype, const char *dsubtype)
 {
     struct mime_state st;
     struct mail_hdr_field f;
@@ -677,7 +677,9 @@ mail_mime_part_fields_from(struct mail_arena *a, struct mail_part *part,
     for (size_t i = 0; i < n; i++) { /* the names read here all start with "content-" */
         enum mime_field_kind kind;
         if ((l[i].s[0] | 0x20) == 'c' && (kind = mime_line_kind(&l[i], &f)) != MIME_FIELD_OTHER)
-            mime_take_field(&st, kind, mail_hdr_unfold_arena(a, f.value, f.vlen));
+            mime_take_field(&st, kind,
+                            plain_eol ? mail_hdr_unfold_arena_lf(a, f.value, f.vlen)
+                                      : mail_hdr_unfold_arena(a, f.value, f.vlen));
     }
     mime_end(&st);
 }

@@ -313,7 +313,7 @@ mime_fill(struct mime_ctx *ctx, struct mail_part *part, const char *dtype, const
           const struct mime_hdr *hd)
 {
     if (hd->n <= MIME_HDR_LINES)
-        mail_mime_part_fields_from(&ctx->msg->arena, part, hd->v, hd->n, dtype, dsubtype);
+        mail_mime_part_fields_from(&ctx->msg->arena, part, hd->v, hd->n, true, dtype, dsubtype);
     else
         mail_mime_part_fields(&ctx->msg->arena, part, dtype, dsubtype);
     mime_descend(ctx, part);
@@ -332,7 +332,7 @@ mail_mime_build(struct mail_message *msg)
     ctx.nparts = 1;
     const struct mail_hdr_line *l;
     size_t n = mail_message_lines(msg, &l); /* found once for this and mail_message_header */
-    mail_mime_part_fields_from(&msg->arena, root, l, n, "text", "plain");
+    mail_mime_part_fields_from(&msg->arena, root, l, n, msg->plain_eol, "text", "plain");
     mime_descend(&ctx, root);
     msg->root = root;
     msg->nparts = ctx.nparts;

@@ -11,6 +11,7 @@
  *     mailmime_content_parse of the value as mime-fields.c hands it over;
  *     mail_cdisp_scan and mail_cte_scan against
  *     mailmime_disposition_parse and mailmime_encoding_parse;
+ *   - mail_hdr_unfold_arena_lf against mail_hdr_unfold_arena;
  *   - mail_hdr_scan against mail_hdr_split and mail_hdr_iter, and the
  *     Content-* fields of a part read from its lines
  *     (mail_mime_part_fields_from) against those read by the iterator
@@ -202,6 +203,10 @@ fuzz_header(const char *s, size_t len)
             return;
     static struct mail_hdr_line v[FUZZ_LINES];
     size_t hlen, boff, h2, b2;
+    struct mail_arena ua = {0}; /* the whole input as one value, unfolded both ways */
+    FUZZ_CHECK(strcmp(mail_hdr_unfold_arena(&ua, s, len), mail_hdr_unfold_arena_lf(&ua, s, len)) ==
+               0);
+    mail_arena_free(&ua);
     mail_hdr_split(s, len, &hlen, &boff);
 
     /* every line: its fields are the iterator's */
@@ -239,7 +244,7 @@ fuzz_header(const char *s, size_t len)
     struct mail_part p1 = {.header = s, .header_len = hlen};
     struct mail_part p2 = p1;
     mail_mime_part_fields(&a, &p1, "text", "plain");
-    mail_mime_part_fields_from(&a, &p2, v, n, "text", "plain");
+    mail_mime_part_fields_from(&a, &p2, v, n, true, "text", "plain");
     fuzz_same_part(&p1, &p2);
     mail_arena_free(&a);
 }
