@@ -55,6 +55,10 @@ struct mail_message {
     const char **unfolded;
     size_t nlines;
     bool lines_done;
+    /* mail_message_header's index (in the arena, built on its first call):
+     * [0, 27) the first line whose name starts with each letter (26: any
+     * other byte), [27 + i) the next such line after line i; SIZE_MAX ends */
+    size_t *line_index;
     struct mail_header *headers; /* owned array; strings in the arena */
     size_t nheaders;
     bool headers_done;

@@ -351,10 +351,31 @@ mail_message_headers(const struct mail_message *cmsg, const struct mail_header *
     return msg->nheaders;
 }
 
-static int
-message_lower(char c)
+/* A line's bucket in msg->line_index: its first byte as a letter. */
+static size_t
+message_bucket(char c)
 {
-    return c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c;
+    unsigned k = (unsigned char)(c | 0x20) - 'a';
+    return k < 26 ? k : 26;
+}
+
+/* Lines chained by bucket, each chain in header order: most lookups are
+ * of absent fields, and a header has some 20-60 lines. */
+static const size_t *
+message_index(struct mail_message *msg, const struct mail_hdr_line *l, size_t n)
+{
+    if (msg->line_index == NULL) {
+        size_t *x = mail_arena_calloc(&msg->arena, 27 + n, sizeof *x);
+        for (size_t b = 0; b < 27; b++)
+            x[b] = SIZE_MAX;
+        for (size_t i = n; i-- > 0;) {
+            size_t b = message_bucket(l[i].len > 0 ? l[i].s[0] : '\0');
+            x[27 + i] = x[b];
+            x[b] = i;
+        }
+        msg->line_index = x;
+    }
+    return msg->line_index;
 }
 
 const char *
@@ -363,11 +384,11 @@ mail_message_header(const struct mail_message *cmsg, const char *name)
     struct mail_message *msg = (struct mail_message *)cmsg; /* lazy cache */
     const struct mail_hdr_line *l;
     size_t n = mail_message_lines(msg, &l), nlen = strlen(name);
-    for (size_t i = 0; i < n; i++) { /* most lookups are of absent fields: one byte first */
+    const size_t *x = message_index(msg, l, n);
+    for (size_t i = x[message_bucket(name[0])]; i != SIZE_MAX; i = x[27 + i]) {
         struct mail_hdr_field f;
-        if (l[i].len > nlen && message_lower(l[i].s[0]) == message_lower(name[0]) &&
-            strncasecmp(l[i].s, name, nlen) == 0 && mail_hdr_line_field(&l[i], &f) &&
-            f.nlen == nlen)
+        if (l[i].len > nlen && strncasecmp(l[i].s, name, nlen) == 0 &&
+            mail_hdr_line_field(&l[i], &f) && f.nlen == nlen)
             return message_value(msg, i, &f);
     }
     return NULL;
