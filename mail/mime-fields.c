@@ -542,9 +542,16 @@ mime_take_field(struct mime_state *st, enum mime_field_kind kind, const char *va
         break;
     case MIME_FIELD_DESCRIPTION:
         if (!st->seen_desc && value[0] != '\0') { /* libetpan wants 1*text */
-            char *d = mail_header_decode(value, strlen(value));
-            st->part->description = mail_arena_strdup(st->a, d);
-            free(d);
+            size_t n = strlen(value);
+            if (value[n - 1] != ' ' && value[n - 1] != '\t' && mime_plain(value, n)) {
+                /* value is unfolded, trimmed and in the arena: what
+                 * mail_header_decode would return for it */
+                st->part->description = value;
+            } else {
+                char *d = mail_header_decode(value, n);
+                st->part->description = mail_arena_strdup(st->a, d);
+                free(d);
+            }
             st->seen_desc = true;
         }
         break;
