@@ -16,6 +16,7 @@
  * Does not: split multiparts (mime.c) or decode bodies (decode.c).
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -634,6 +635,19 @@ mail_mime_part_fields(struct mail_arena *a, struct mail_part *part, const char *
     mime_end(&st);
 }
 
+/* "content-" in any case: its first 7 bytes have the case bit folded, the
+ * '-' must be itself (a CR would fold to it). */
+static bool
+mime_content_prefix(const char *s)
+{
+    uint64_t x, want;
+    memcpy(&x, s, 8);
+    memcpy(&want, "content-", 8);
+    uint64_t fold;
+    memcpy(&fold, "\x20\x20\x20\x20\x20\x20\x20\x00", 8);
+    return (x | fold) == want;
+}
+
 /* The kind of field line l, as mail_hdr_line_field and mime_field_kind
  * would tell, without scanning names that cannot be one of ours. */
 static enum mime_field_kind
@@ -651,25 +665,37 @@ mime_line_kind(const struct mail_hdr_line *l, struct mail_hdr_field *f)
         {"id", 2, MIME_FIELD_ID},
     };
     const char *s = l->s;
-    if (l->len < 11 || strncasecmp(s, "content-", 8) != 0)
+    if (l->len < 11 || !mime_content_prefix(s))
         return MIME_FIELD_OTHER;
-    for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
-        size_t end = 8 + names[k].n, j = end;
-        if (l->len <= end || strncasecmp(s + 8, names[k].rest, names[k].n) != 0)
-            continue;
-        /* the name ends here (a ':' or blank follows, never a name
-         * character) and a ':' ends the blanks (header_field_name) */
-        while (j < l->len && (s[j] == ' ' || s[j] == '\t'))
-            j++;
-        if (j == l->len || s[j] != ':')
-            return MIME_FIELD_OTHER;
-        f->name = s;
-        f->nlen = end;
-        f->value = s + j + 1;
-        f->vlen = l->len - (j + 1);
-        return names[k].kind;
+    /* one candidate by the bytes after "content-" (l->len >= 11) */
+    size_t k;
+    switch (s[8] | 0x20) {
+    case 't':
+        k = (s[9] | 0x20) == 'y' ? 0 : 1;
+        break;
+    case 'd':
+        k = (s[9] | 0x20) == 'i' ? 2 : 3;
+        break;
+    case 'i':
+        k = 4;
+        break;
+    default:
+        return MIME_FIELD_OTHER;
     }
-    return MIME_FIELD_OTHER;
+    size_t end = 8 + names[k].n, j = end;
+    if (l->len <= end || strncasecmp(s + 8, names[k].rest, names[k].n) != 0)
+        return MIME_FIELD_OTHER;
+    /* the name ends here (a ':' or blank follows, never a name
+     * character) and a ':' ends the blanks (header_field_name) */
+    while (j < l->len && (s[j] == ' ' || s[j] == '\t'))
+        j++;
+    if (j == l->len || s[j] != ':')
+        return MIME_FIELD_OTHER;
+    f->name = s;
+    f->nlen = end;
+    f->value = s + j + 1;
+    f->vlen = l->len - (j + 1);
+    return names[k].kind;
 }
 
 void
