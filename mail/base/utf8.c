@@ -111,15 +111,39 @@ utf8_ascii_len(const char *s, size_t len)
 }
 
 bool
-utf8_valid(const char *s, size_t len)
+utf8_valid(const char *str, size_t len)
 {
+    /* what utf8_decode accepts (RFC 3629: no overlong forms, surrogates or
+     * code points above U+10FFFF), checked in place: text converted from
+     * CJK charsets is mostly multi-byte, where a decode call a character
+     * cost more than the check */
+    const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
-    while ((i += utf8_ascii_len(s + i, len - i)) < len) {
-        uint32_t cp;
-        size_t n = utf8_decode(s + i, len - i, &cp);
-        if (cp == UTF8_REPLACEMENT && n == 1) /* s[i] is not ASCII here */
-            return false;
-        i += n;
+    while ((i += utf8_ascii_len(str + i, len - i)) < len) {
+        do {
+            unsigned char c = s[i];
+            size_t left = len - i;
+            if (c < 0x80) {
+                i++;
+            } else if (c >= 0xC2 && c <= 0xDF) {
+                if (left < 2 || (s[i + 1] & 0xC0) != 0x80)
+                    return false;
+                i += 2;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                if (left < 3 || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 ||
+                    (c == 0xE0 && s[i + 1] < 0xA0) || (c == 0xED && s[i + 1] >= 0xA0))
+                    return false;
+                i += 3;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                if (left < 4 || (s[i + 1] & 0xC0) != 0x80 || (s[i + 2] & 0xC0) != 0x80 ||
+                    (s[i + 3] & 0xC0) != 0x80 || (c == 0xF0 && s[i + 1] < 0x90) ||
+                    (c == 0xF4 && s[i + 1] >= 0x90))
+                    return false;
+                i += 4;
+            } else {
+                return false;
+            }
+        } while (i < len && s[i] >= 0x80); /* back to the word loop at ASCII */
     }
     return true;
 }

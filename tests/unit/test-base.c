@@ -139,6 +139,38 @@ test_sysio_fault(void **state)
     free(path);
 }
 
+/* utf8_valid against a walk with utf8_decode, on random byte strings
+ * biased towards UTF-8 lead and continuation bytes. */
+static void
+test_utf8_valid_random(void **state)
+{
+    (void)state;
+    static const unsigned char bytes[] = {'a',  ' ',  0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0,
+                                          0xC1, 0xC2, 0xDF, 0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF,
+                                          0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF, 0x00, 0x7F};
+    uint32_t seed = 777;
+    size_t valid = 0;
+    for (int k = 0; k < 200000; k++) {
+        char buf[12];
+        seed = seed * 1103515245u + 12345u;
+        size_t n = (seed >> 16) % sizeof buf;
+        for (size_t i = 0; i < n; i++) {
+            seed = seed * 1103515245u + 12345u;
+            buf[i] = (char)bytes[(seed >> 16) % sizeof bytes];
+        }
+        bool ref = true;
+        for (size_t i = 0; i < n && ref;) {
+            uint32_t cp;
+            size_t m = utf8_decode(buf + i, n - i, &cp);
+            ref = !(m == 1 && cp == UTF8_REPLACEMENT && (unsigned char)buf[i] >= 0x80);
+            i += m;
+        }
+        assert_int_equal(utf8_valid(buf, n), ref);
+        valid += ref;
+    }
+    assert_true(valid > 1000);
+}
+
 int
 main(void)
 {
@@ -148,6 +180,7 @@ main(void)
         cmocka_unit_test(test_strbuf_grows_large),
         cmocka_unit_test(test_utf8_decode_invalid),
         cmocka_unit_test(test_utf8_width),
+        cmocka_unit_test(test_utf8_valid_random),
         cmocka_unit_test(test_utf8_sanitize_escapes),
         cmocka_unit_test(test_utf8_sanitize_keeps_text),
         cmocka_unit_test(test_err_contract),
