@@ -160,11 +160,25 @@ mail_hdr_unfold_arena(struct mail_arena *a, const char *value, size_t len)
     return p;
 }
 
-/* Field names: printable US-ASCII except colon (RFC 5322 §2.2). */
+/* Field names: printable US-ASCII except colon (RFC 5322 §2.2); a table,
+ * as every byte of every name is looked up. */
+/* clang-format off */
+static const unsigned char header_ftext[256] = {
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 0-15 */
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, /* 16-31 */
+    0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 32-47 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, /* 48-63 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 64-79 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 80-95 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, /* 96-111 */
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, /* 112-127 */
+};
+/* clang-format on */
+
 static bool
 header_is_ftext(unsigned char c)
 {
-    return c >= 33 && c <= 126 && c != ':';
+    return header_ftext[c] != 0;
 }
 
 /* Name length of a "Name: value" line, or 0 if the line is no field.
