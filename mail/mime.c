@@ -153,13 +153,26 @@ mime_finder_find(const struct mime_finder *f, const char *hay, size_t len)
     return NULL;
 }
 
-/* Regions of the body parts of a multipart; returns count, sets *closed. */
+/* Room for twice as many regions; the first array is the caller's. */
+static struct mime_region *
+mime_regions_grow(struct mime_region *v, size_t *cap, const struct mime_region *first)
+{
+    struct mime_region *w = xreallocarray(v == first ? NULL : v, *cap * 2, sizeof *w);
+    if (v == first)
+        memcpy(w, first, *cap * sizeof *w);
+    *cap *= 2;
+    return w;
+}
+
+/* Regions of the body parts of a multipart; returns count, sets *closed.
+ * *out comes in as an array of `cap` regions and leaves as the result,
+ * that array or a malloc'd one (the caller frees it if it is not its own). */
 static size_t
 mime_split(const char *body, size_t len, const char *b, size_t blen, struct mime_region **out,
-           bool *closed)
+           size_t cap, bool *closed)
 {
-    struct mime_region *v = NULL;
-    size_t n = 0, cap = 0, pos = 0;
+    struct mime_region *v = *out, *first = *out;
+    size_t n = 0, pos = 0;
     const char *part = NULL;
     char dash[MIME_MAX_BOUNDARY + 2] = "--"; /* the caller bounds blen */
     memcpy(dash + 2, b, blen);
@@ -191,7 +204,7 @@ mime_split(const char *body, size_t len, const char *b, size_t blen, struct mime
                 if (end > part && end[-1] == '\r')
                     end--;
                 if (n == cap)
-                    v = xreallocarray(v, cap = cap ? cap * 2 : 8, sizeof *v);
+                    v = mime_regions_grow(v, &cap, first);
                 v[n++] = (struct mime_region){part, (size_t)(end - part)};
             }
             if (close) {
@@ -204,7 +217,7 @@ mime_split(const char *body, size_t len, const char *b, size_t blen, struct mime
     }
     if (!*closed && part != NULL) { /* missing close delimiter: up to the end */
         if (n == cap)
-            v = xreallocarray(v, cap = cap ? cap * 2 : 8, sizeof *v);
+            v = mime_regions_grow(v, &cap, first);
         v[n++] = (struct mime_region){part, (size_t)(body + len - part)};
     }
     *out = v;
@@ -220,13 +233,15 @@ mime_set_children(struct mime_ctx *ctx, struct mail_part *part, const struct mim
         part->truncated = true;
     }
     part->children = mail_arena_calloc(&ctx->msg->arena, n ? n : 1, sizeof *part->children);
-    struct mime_hdr one, *hd = n > 1 ? xreallocarray(NULL, n, sizeof *hd) : &one;
+    /* most multiparts have a few children: their headers' lines on the
+     * stack (4 * 136 bytes a level, 32 levels at most) */
+    struct mime_hdr few[4], *hd = n > 4 ? xreallocarray(NULL, n, sizeof *hd) : few;
     for (size_t i = 0; i < n; i++)
         part->children[i] = mime_new_part(ctx, part, r[i].start, r[i].len, &hd[i]);
     part->nchildren = n;
     for (size_t i = 0; i < n; i++)
         mime_fill(ctx, part->children[i], dtype, dsubtype, &hd[i]);
-    if (hd != &one)
+    if (hd != few)
         free(hd);
 }
 
@@ -235,11 +250,11 @@ mime_multipart(struct mime_ctx *ctx, struct mail_part *part)
 {
     const char *b = mail_part_param(part, "boundary");
     size_t blen = b ? strlen(b) : 0;
-    struct mime_region *r = NULL;
+    struct mime_region few[8], *r = few;
     size_t n = 0;
     bool closed = false;
     if (blen > 0 && blen <= MIME_MAX_BOUNDARY)
-        n = mime_split(part->body, part->body_len, b, blen, &r, &closed);
+        n = mime_split(part->body, part->body_len, b, blen, &r, 8, &closed);
     if (n == 0) { /* no boundary or no delimiter: the body as one text part */
         struct mime_region whole = {part->body, part->body_len};
         part->truncated = true;
@@ -253,14 +268,16 @@ mime_multipart(struct mime_ctx *ctx, struct mail_part *part)
             part->nchildren = 1;
             mail_mime_part_fields(&ctx->msg->arena, c, "text", "plain");
         }
-        free(r);
+        if (r != few)
+            free(r);
         return;
     }
     part->truncated = part->truncated || !closed;
     /* RFC 2046 §5.1.5: in a digest, parts default to message/rfc822 */
     bool digest = strcmp(part->subtype, "digest") == 0;
     mime_set_children(ctx, part, r, n, digest ? "message" : "text", digest ? "rfc822" : "plain");
-    free(r);
+    if (r != few)
+        free(r);
 }
 
 /* An encoded message/rfc822 (forbidden by RFC 2046 §5.2.1, seen in the
