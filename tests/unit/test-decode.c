@@ -27,6 +27,8 @@
 
 #include "mail/message-private.h"
 
+#include "tests/unit/corpus-each.h"
+
 /* s[len] must be readable: libetpan's QP decoder may read it. */
 static void
 check_one(const char *s, size_t len, int mechanism)
@@ -203,28 +205,18 @@ check_tree(const struct mail_part *p)
 }
 
 static void
+decode_message(struct mail_message *m, void *arg)
+{
+    size_t *parts = arg;
+    *parts += check_tree(mail_message_root(m));
+}
+
+static void
 test_decode_corpus(void **state)
 {
     (void)state;
-    const char *dir = getenv("NIXIE_CORPUS");
-    if (dir == NULL)
-        skip();
-    char *cmd = xasprintf("find '%s' -type f -name '*.eml' 2>/dev/null | sort", dir);
-    FILE *p = popen(cmd, "r");
-    free(cmd);
-    assert_non_null(p);
-    char line[4096];
-    size_t files = 0, parts = 0;
-    while (fgets(line, sizeof line, p) != NULL) {
-        line[strcspn(line, "\n")] = '\0';
-        struct mail_message *m = mail_message_load(line, NULL);
-        if (m == NULL)
-            continue;
-        parts += check_tree(mail_message_root(m));
-        mail_message_free(m);
-        files++;
-    }
-    pclose(p);
+    size_t parts = 0;
+    size_t files = corpus_each(decode_message, &parts);
     if (files == 0)
         skip();
     print_message("corpus: %zu files, %zu part bodies decoded both ways\n", files, parts);

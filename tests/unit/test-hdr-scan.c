@@ -22,6 +22,8 @@
 
 #include "mail/message-private.h"
 
+#include "tests/unit/corpus-each.h"
+
 #define MAXL 4096
 
 static void
@@ -146,42 +148,33 @@ has_bare_cr(const char *s, size_t len)
     return false;
 }
 
+/* From every line start of a message's first 200: part headers begin at
+ * line starts. */
+static void
+scan_message(struct mail_message *m, void *arg)
+{
+    size_t *blocks = arg;
+    size_t len;
+    const char *s = mail_message_raw(m, &len);
+    if (has_bare_cr(s, len))
+        return;
+    size_t at = 0;
+    for (int k = 0; k < 200 && at < len; k++) {
+        check_block(s + at, len - at);
+        (*blocks)++;
+        const char *nl = memchr(s + at, '\n', len - at);
+        if (nl == NULL)
+            break;
+        at = (size_t)(nl - s) + 1;
+    }
+}
+
 static void
 test_scan_corpus(void **state)
 {
     (void)state;
-    const char *dir = getenv("NIXIE_CORPUS");
-    if (dir == NULL)
-        skip();
-    char *cmd = xasprintf("find '%s' -type f -name '*.eml' 2>/dev/null | sort", dir);
-    FILE *p = popen(cmd, "r");
-    free(cmd);
-    assert_non_null(p);
-    char line[4096];
-    size_t files = 0, blocks = 0;
-    while (fgets(line, sizeof line, p) != NULL) {
-        line[strcspn(line, "\n")] = '\0';
-        struct mail_message *m = mail_message_load(line, NULL);
-        if (m == NULL)
-            continue;
-        size_t len;
-        const char *s = mail_message_raw(m, &len);
-        if (!has_bare_cr(s, len)) {
-            /* from every line start: part headers begin at line starts */
-            size_t at = 0;
-            for (int k = 0; k < 200 && at < len; k++) {
-                check_block(s + at, len - at);
-                blocks++;
-                const char *nl = memchr(s + at, '\n', len - at);
-                if (nl == NULL)
-                    break;
-                at = (size_t)(nl - s) + 1;
-            }
-        }
-        mail_message_free(m);
-        files++;
-    }
-    pclose(p);
+    size_t blocks = 0;
+    size_t files = corpus_each(scan_message, &blocks);
     if (files == 0)
         skip();
     print_message("corpus: %zu files, %zu blocks scanned both ways\n", files, blocks);

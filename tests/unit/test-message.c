@@ -22,6 +22,8 @@
 
 #include "mail/message.h"
 
+#include "tests/unit/corpus-each.h"
+
 static struct mail_message *
 load_fixture(const char *name)
 {
@@ -770,34 +772,26 @@ test_format_date(void **state)
 /* ---- every corpus file: parse, walk, decode; no crash or leak ---- */
 
 static void
+smoke_message(struct mail_message *m, void *arg)
+{
+    (void)arg;
+    unsigned maxdepth = 0;
+    bool truncated = false;
+    walk(mail_message_root(m), 0, &maxdepth, &truncated);
+    const struct mail_envelope *e = mail_message_envelope(m);
+    const char *strs[] = {e->from, e->to, e->cc, e->subject, e->from_name, e->message_id};
+    for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
+        if (strs[i] != NULL)
+            assert_true(utf8_valid(strs[i], strlen(strs[i])));
+}
+
+static void
 test_corpus_smoke(void **state)
 {
-    const char *dir = getenv("NIXIE_CORPUS");
-    if (dir == NULL)
+    (void)state;
+    size_t count = corpus_each(smoke_message, NULL);
+    if (count == 0)
         skip();
-    char *cmd = xasprintf("find '%s' -type f -name '*.eml' 2>/dev/null | sort", dir);
-    FILE *p = popen(cmd, "r");
-    free(cmd);
-    assert_non_null(p);
-    char line[4096];
-    size_t count = 0;
-    while (fgets(line, sizeof line, p) != NULL) {
-        line[strcspn(line, "\n")] = '\0';
-        struct mail_message *m = mail_message_load(line, NULL);
-        if (m == NULL)
-            continue;
-        unsigned maxdepth = 0;
-        bool truncated = false;
-        walk(mail_message_root(m), 0, &maxdepth, &truncated);
-        const struct mail_envelope *e = mail_message_envelope(m);
-        const char *strs[] = {e->from, e->to, e->cc, e->subject, e->from_name, e->message_id};
-        for (size_t i = 0; i < sizeof strs / sizeof strs[0]; i++)
-            if (strs[i] != NULL)
-                assert_true(utf8_valid(strs[i], strlen(strs[i])));
-        mail_message_free(m);
-        count++;
-    }
-    pclose(p);
     print_message("corpus: %zu messages parsed\n", count);
 }
 

@@ -25,6 +25,8 @@
 
 #include "mail/message-private.h"
 
+#include "tests/unit/corpus-each.h"
+
 /* mime-fields.c's name for libetpan's type (before lowercasing). */
 static const char *
 ref_type_name(const struct mailmime_type *t)
@@ -369,34 +371,28 @@ check_tree(const struct mail_part *p, size_t *total, size_t *fast)
         check_tree(p->children[i], total, fast);
 }
 
+struct ctype_counts {
+    size_t total, fast;
+};
+
+static void
+ctype_message(struct mail_message *m, void *arg)
+{
+    struct ctype_counts *c = arg;
+    check_tree(mail_message_root(m), &c->total, &c->fast);
+}
+
 static void
 test_ctype_corpus(void **state)
 {
     (void)state;
-    const char *dir = getenv("NIXIE_CORPUS");
-    if (dir == NULL)
-        skip();
-    char *cmd = xasprintf("find '%s' -type f -name '*.eml' 2>/dev/null | sort", dir);
-    FILE *p = popen(cmd, "r");
-    free(cmd);
-    assert_non_null(p);
-    char line[4096];
-    size_t files = 0, total = 0, fast = 0;
-    while (fgets(line, sizeof line, p) != NULL) {
-        line[strcspn(line, "\n")] = '\0';
-        struct mail_message *m = mail_message_load(line, NULL);
-        if (m == NULL)
-            continue;
-        check_tree(mail_message_root(m), &total, &fast);
-        mail_message_free(m);
-        files++;
-    }
-    pclose(p);
+    struct ctype_counts c = {0, 0};
+    size_t files = corpus_each(ctype_message, &c);
     if (files == 0)
         skip();
     print_message("corpus: %zu files, %zu Content-Type/-Disposition/-Transfer-Encoding values, %zu "
                   "by the fast path\n",
-                  files, total, fast);
+                  files, c.total, c.fast);
 }
 
 int
