@@ -157,6 +157,11 @@ void mail_utf8_repair(struct strbuf *out, const char *s, size_t len);
 void mail_decode_base64(struct strbuf *out, const char *s, size_t len);
 int mail_decode_qp(struct strbuf *out, const char *s, size_t len);
 
+/* The type name of libetpan's parsed Content-Type, as the model takes it
+ * (mime-fields.c; the tests compare the fast path with it). */
+struct mailmime_type;
+const char *mail_mime_etpan_type_name(const struct mailmime_type *t);
+
 /* Fill type, subtype, params, charset, filename, description, content_id,
  * encoding and disposition of `part` from part->header (mime-fields.c);
  * dtype/dsubtype apply when there is no usable Content-Type. */

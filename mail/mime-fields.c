@@ -215,8 +215,8 @@ mime_resolve_params(struct mail_arena *a, const struct mime_rawparams *rp, struc
 
 /* ---- Content-Type ---- */
 
-static const char *
-mime_type_name(const struct mailmime_type *t)
+const char *
+mail_mime_etpan_type_name(const struct mailmime_type *t)
 {
     static const char *discrete[] = {"text", "text", "image", "audio", "video", "application"};
     if (t == NULL)
@@ -243,7 +243,7 @@ static void
 mime_take_content(struct mail_arena *a, struct mail_part *part, struct mime_rawparams *rp,
                   const struct mailmime_content *ct)
 {
-    part->type = mime_lower(a, mime_type_name(ct->ct_type));
+    part->type = mime_lower(a, mail_mime_etpan_type_name(ct->ct_type));
     part->subtype = mime_lower(a, ct->ct_subtype ? ct->ct_subtype : "octet-stream");
     if (ct->ct_parameters == NULL)
         return;

@@ -27,25 +27,6 @@
 
 #include "tests/unit/corpus-each.h"
 
-/* mime-fields.c's name for libetpan's type (before lowercasing). */
-static const char *
-ref_type_name(const struct mailmime_type *t)
-{
-    static const char *discrete[] = {"text", "text", "image", "audio", "video", "application"};
-    if (t->tp_type == MAILMIME_TYPE_DISCRETE_TYPE) {
-        const struct mailmime_discrete_type *d = t->tp_data.tp_discrete_type;
-        if (d->dt_type == MAILMIME_DISCRETE_TYPE_EXTENSION)
-            return d->dt_extension;
-        return discrete[d->dt_type];
-    }
-    const struct mailmime_composite_type *c = t->tp_data.tp_composite_type;
-    if (c->ct_type == MAILMIME_COMPOSITE_TYPE_MESSAGE)
-        return "message";
-    if (c->ct_type == MAILMIME_COMPOSITE_TYPE_MULTIPART)
-        return "multipart";
-    return c->ct_token;
-}
-
 /* What mime-fields.c hands libetpan for a value without "=?" or 8-bit
  * bytes (mime_phrase): blank runs joined into one space, leading ones gone. */
 static char *
@@ -84,7 +65,7 @@ check_value(const char *v, size_t len)
     int r = mailmime_content_parse(phrase, strlen(phrase), &idx, &ct);
     if (r != MAILIMF_NO_ERROR)
         fail_msg("libetpan rejects what the fast path took: [%.*s]", (int)len, v);
-    bool same = span_is(fast.type, ref_type_name(ct->ct_type), true) &&
+    bool same = span_is(fast.type, mail_mime_etpan_type_name(ct->ct_type), true) &&
                 span_is(fast.subtype, ct->ct_subtype, true);
     size_t n = 0;
     for (clistiter *it = clist_begin(ct->ct_parameters); it && same; it = clist_next(it), n++) {
