@@ -5,9 +5,11 @@
  * phrases) the three bytes there, ASCII-lowercased, are hashed; the group's
  * index (generated at build time by dsn-phrase-gen.c, see dsn-phrases.h)
  * lists the phrases that have those bytes at some offset, and each is
- * checked on its first byte, its first eight, then in full.  The shortest
- * phrases are not indexed (they would force a small stride): each is found
- * through one of its bytes with memchr.
+ * checked on its first byte, its first eight, then in full.  With a stride
+ * above 1, the four bytes there are first looked up in the group's bitmap
+ * of such keys, which most positions miss at a dozen instructions.  The
+ * shortest phrases are not indexed (they would force a small stride): each
+ * is found through one of its bytes with memchr.
  *
  * Matching ignores ASCII case, so texts are searched as they are (no
  * lowercased copy).  A phrase matches only entirely inside s[0..len), as
@@ -117,6 +119,15 @@ dsn_key_at(const unsigned char *u)
            (uint32_t)dsn_fold_table[u[2]] << 16;
 }
 
+/* The index slot of the three bytes at s[j]. */
+static inline bool
+dsn_match_hit(const struct dsn_index *ix, const char *s, size_t len, size_t j, dsn_match_fn fn,
+              void *arg)
+{
+    uint32_t h = dsn_index_hash(dsn_key_at((const unsigned char *)s + j));
+    return dsn_match_slot(ix, h, s, len, j, fn, arg);
+}
+
 /* A short row (dsn-phrases.h) at every occurrence of its byte at `off`, in
  * either case, each found with memchr as dsn_memcasemem() does; the row is
  * checked where it would start (dsn_match_row: entirely in the text).
@@ -154,11 +165,18 @@ dsn_match_scan(enum dsn_group group, const char *s, size_t len, dsn_match_fn fn,
         if (!dsn_match_short(&ix->shorts[k], s, len, fn, arg))
             return;
     if (ix->stride > 1) {
-        for (size_t j = 0; j + 2 < len; j += ix->stride) {
-            uint32_t h = dsn_index_hash(dsn_key_at(u + j));
-            if (!dsn_match_slot(ix, h, s, len, j, fn, arg))
+        const uint64_t *bits = ix->bits;
+        const size_t stride = ix->stride;
+        const unsigned char *p = u, *end = u + len - 3; /* four bytes at p < end */
+        for (; p < end; p += stride) {
+            uint32_t b = dsn_bits_hash(dsn_key4(p));
+            if (bits[b / 64] >> (b % 64) & 1 &&
+                !dsn_match_hit(ix, s, len, (size_t)(p - u), fn, arg))
                 return;
         }
+        /* the last three bytes: no fourth one to test */
+        if (p == end)
+            dsn_match_hit(ix, s, len, (size_t)(p - u), fn, arg);
         return;
     }
     /* stride 1: one new byte per position */

@@ -260,7 +260,7 @@ gen_windows(enum dsn_group g, unsigned stride, unsigned *off)
         }
 }
 
-/* start, ids, offs and firsts of one group: the entries of each hash in row order. */
+/* start, ids, offs, firsts and bits of one group: the entries of each hash in row order. */
 static void
 gen_index(FILE *out, enum dsn_group g, unsigned stride)
 {
@@ -281,6 +281,29 @@ gen_index(FILE *out, enum dsn_group g, unsigned stride)
                 }
     }
     start[NHASH] = (uint16_t)nids;
+    /* the bitmap: each entry's three bytes and the row's next one, any byte
+     * when the three end the literal part (keys as dsn_key4 loads them on
+     * this machine, as dsn_head does) */
+    static uint64_t bits[(1u << DSN_BITS_BITS) / 64];
+    memset(bits, 0, sizeof bits);
+    for (size_t i = 0; i < GEN_NROWS; i++)
+        for (unsigned o = 0; gen_indexed(i, g) && o < stride; o++) {
+            const char *p = gen_rows[i].text + off[i] + o;
+            unsigned char k[4] = {(unsigned char)p[0], (unsigned char)p[1], (unsigned char)p[2]};
+            bool any = off[i] + o + 4 > gen_literal_len(gen_rows[i].text);
+            for (unsigned b = 0; b < 256; b++) {
+                k[3] = any ? (unsigned char)b : (unsigned char)p[3];
+                uint32_t x = dsn_bits_hash(dsn_key4(k));
+                bits[x / 64] |= UINT64_C(1) << (x % 64);
+                if (!any)
+                    break;
+            }
+        }
+    fprintf(out, "static const uint64_t dsn_ix_%s_bits[%u] = {", gen_group_names[g],
+            (1u << DSN_BITS_BITS) / 64);
+    for (size_t i = 0; i < (1u << DSN_BITS_BITS) / 64; i++)
+        fprintf(out, "%s0x%llxu,", i % 4 ? " " : "\n    ", (unsigned long long)bits[i]);
+    fprintf(out, "\n};\n");
     gen_array(out, "start", gen_group_names[g], start, sizeof *start, NHASH + 1);
     gen_array(out, "ids", gen_group_names[g], ids, sizeof *ids, nids);
     gen_array(out, "offs", gen_group_names[g], offs, sizeof *offs, nids);
@@ -339,10 +362,10 @@ gen_index_header(const char *path)
             return -1;
         }
         fprintf(out,
-                "    {dsn_ix_%s_start, dsn_ix_%s_ids, dsn_ix_%s_offs, dsn_ix_%s_firsts, %u, {%s}, "
-                "%d},\n",
+                "    {dsn_ix_%s_start, dsn_ix_%s_ids, dsn_ix_%s_offs, dsn_ix_%s_firsts, "
+                "dsn_ix_%s_bits, %u, {%s}, %d},\n",
                 gen_group_names[g], gen_group_names[g], gen_group_names[g], gen_group_names[g],
-                gen_stride((enum dsn_group)g), shorts, n);
+                gen_group_names[g], gen_stride((enum dsn_group)g), shorts, n);
     }
     fprintf(out, "};\n");
     return fclose(out);

@@ -82,8 +82,16 @@ struct dsn_phrase {
  * "to:", "://") would force a stride of 1 on their whole group: they are
  * not indexed but found on their own, through one of their bytes
  * (`shorts`: row id and the offset of that byte, a rare one, chosen by the
- * generator). */
+ * generator).
+ *
+ * Before the index, a scan with a stride above 1 tests the four bytes at a
+ * sampled position in `bits`, a bitmap of 2^DSN_BITS_BITS bits (8 KiB, stays
+ * in L1) of the hashed four-byte keys (dsn_key4) of every entry: its three
+ * bytes and the phrase's next one, or any byte when the three end the
+ * literal part.  Most sampled positions miss there, and the index is looked
+ * at only for the others (and for the last three bytes of a text). */
 #define DSN_INDEX_BITS 12
+#define DSN_BITS_BITS 16
 #define DSN_INDEX_MAX_STRIDE 8
 #define DSN_SHORT_LITERAL 3
 #define DSN_SHORT_MAX 4 /* per group */
@@ -98,6 +106,7 @@ struct dsn_index {
     const uint16_t *ids;   /* rows of the phrase table */
     const uint8_t *offs;   /* where in the row the hashed bytes are */
     const uint8_t *firsts; /* the row's first byte (a quick check) */
+    const uint64_t *bits;  /* 2^DSN_BITS_BITS bits: four-byte keys present */
     unsigned stride;       /* 1 .. DSN_INDEX_MAX_STRIDE */
     struct dsn_short shorts[DSN_SHORT_MAX];
     unsigned nshorts;
@@ -114,6 +123,25 @@ static inline uint32_t
 dsn_index_hash(uint32_t key)
 {
     return (key * UINT32_C(0x9E3779B1)) >> (32 - DSN_INDEX_BITS);
+}
+
+/* The four bytes at u in one load, each with bit 5 set: the key of the
+ * bitmap.  Not a case fold (it merges more than the cases of letters), but
+ * a text byte that folds to a phrase byte has that byte's key, so a bitmap
+ * of phrase keys misses no occurrence. */
+static inline uint32_t
+dsn_key4(const unsigned char *u)
+{
+    uint32_t w;
+    memcpy(&w, u, 4);
+    return w | UINT32_C(0x20202020);
+}
+
+/* The bit of a four-byte key in the bitmap. */
+static inline uint32_t
+dsn_bits_hash(uint32_t key4)
+{
+    return (key4 * UINT32_C(0x9E3779B1)) >> (32 - DSN_BITS_BITS);
 }
 
 /* The first (up to) eight bytes of s[0..len), zero-padded, ASCII-lowercased
