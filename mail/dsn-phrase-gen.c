@@ -230,10 +230,30 @@ gen_commonness(const char *t)
     return n;
 }
 
+/* Are the four bytes at t (`left` literal bytes there) among the most
+ * frequent in English text?  The bitmap lets them through at every
+ * occurrence. */
+static bool
+gen_common4(const char *t, size_t left)
+{
+    static const char *const common[] = {
+        " the", "the ", " to ", " of ", " and", "and ", "ing ", "tion", " you", "you ",
+        "this", " is ", "ion ", " in ", "ent ", "that", " for", "for ", "ed t", "e th",
+        "her ", " not", " be ", "s to", "d th", "ter ", "n th", " thi", "ould", "is n",
+    };
+    if (left < 4)
+        return false;
+    for (size_t k = 0; k < sizeof common / sizeof common[0]; k++)
+        if (memcmp(t, common[k], 4) == 0)
+            return true;
+    return false;
+}
+
 /* Where each row of group g is filed: offsets off[i] .. off[i] + stride - 1
  * (each sampled position meets an occurrence at exactly one of them).  The
  * window is chosen greedily, shortest phrases first, for bytes few other
- * phrases share and where the index is emptiest. */
+ * phrases share, where the index is emptiest, and whose four-byte keys
+ * texts seldom have. */
 static void
 gen_windows(enum dsn_group g, unsigned stride, unsigned *off)
 {
@@ -250,7 +270,10 @@ gen_windows(enum dsn_group g, unsigned stride, unsigned *off)
                 unsigned cost = 0;
                 for (unsigned o = 0; o < stride; o++)
                     cost += 4 * gen_sharing(g, p + a + o) + fill[gen_hash(p + a + o)] +
-                            gen_commonness(p + a + o);
+                            gen_commonness(p + a + o) +
+                            (gen_common4(p + a + o, lit - a - o) ? 64u : 0u);
+                if (a + stride + 3 > lit) /* its last key is any fourth byte: 256 bits */
+                    cost += 200;
                 if (cost < best_cost)
                     best = a, best_cost = cost;
             }
