@@ -47,13 +47,13 @@ dsn_glob_at(const char *t, size_t tl, const char *p)
             if (lead && lead != '*') {
                 /* the next literal byte must be there: one tight loop over
                  * the bytes (dsn_glob_at rows are checked at every hit) */
-                for (size_t skip = 0; skip < lim && skip < tl; skip++) {
-                    unsigned char b = (unsigned char)t[skip];
-                    if (dsn_fold_table[b] == lead && dsn_glob_at(t + skip, tl - skip, p))
+                size_t n = lim < tl ? lim : tl;
+                const char *lf = memchr(t, '\n', n);
+                n = lf ? (size_t)(lf - t) + 1 : n; /* the LF itself may be `lead` */
+                for (size_t skip = 0; skip < n; skip++)
+                    if (dsn_fold_table[(unsigned char)t[skip]] == lead &&
+                        dsn_glob_at(t + skip, tl - skip, p))
                         return true;
-                    if (b == '\n')
-                        return false;
-                }
                 return false;
             }
             for (size_t skip = 0; skip < lim; skip++) {
