@@ -521,8 +521,9 @@ mail_charset_to_utf8(struct strbuf *out, const char *charset, const char *s, siz
     if (header_iconv(out, cs, s, len) == 0) {
         /* iconv's output is UTF-8, but be certain: this is the gate */
         if (!utf8_valid(out->buf + start, out->len - start)) {
-            char *tmp = xstrndup(out->buf + start, out->len - start);
-            size_t n = out->len - start;
+            size_t n = out->len - start; /* may hold NULs: not a string copy */
+            char *tmp = xmalloc(n + 1);
+            memcpy(tmp, out->buf + start, n);
             out->len = start;
             mail_utf8_repair(out, tmp, n);
             free(tmp);

@@ -193,6 +193,27 @@ test_charset_jp(void **state)
     }
 }
 
+/* iconv's output fails the UTF-8 gate (glibc writes code points above
+ * U+10FFFF as 6-byte forms) and holds a NUL: the repair must read all of
+ * it, not a string copy cut at the NUL (found by fuzz-dsn; under ASan the
+ * old copy was a heap overflow). */
+static void
+test_charset_repair_nul(void **state)
+{
+    (void)state;
+    static const char in[] = "\0\0\0a"
+                             "\0\0\0\0"
+                             "\x7f\xff\xff\xff"
+                             "\0\0\0b";
+    struct strbuf sb = STRBUF_INIT;
+    mail_charset_to_utf8(&sb, "UCS-4BE", in, sizeof in - 1);
+    assert_true(utf8_valid(sb.buf, sb.len));
+    assert_true(sb.len > 3);
+    assert_memory_equal(sb.buf, "a\0", 2);
+    assert_int_equal(sb.buf[sb.len - 1], 'b');
+    strbuf_free(&sb);
+}
+
 static size_t
 check_tree(const struct mail_part *p)
 {
@@ -226,9 +247,8 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decode_handmade),
-        cmocka_unit_test(test_decode_random),
-        cmocka_unit_test(test_charset_jp),
+        cmocka_unit_test(test_decode_handmade), cmocka_unit_test(test_decode_random),
+        cmocka_unit_test(test_charset_jp),      cmocka_unit_test(test_charset_repair_nul),
         cmocka_unit_test(test_decode_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
