@@ -130,6 +130,27 @@ cmd_bounce_json_char(struct strbuf *sb, const char *s, size_t len)
     return used;
 }
 
+/* How many leading bytes of s, in whole words of eight, are plain: 0x20..0x7e
+ * but '"' and '\\'. A word's test flags a byte that is not plain, and at worst
+ * one above it (a borrow), which the caller's byte loop then takes. */
+static size_t
+cmd_bounce_json_plain8(const char *s, size_t len)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w, q, b, d;
+        memcpy(&w, s + i, 8);
+        q = w ^ (ones * '"');
+        b = w ^ (ones * '\\');
+        d = w ^ (ones * 0x7f);
+        if ((w | (w - ones * 0x20) | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d)) &
+            high)
+            break;
+    }
+    return i;
+}
+
 /* A JSON string: valid UTF-8 (invalid bytes -> U+FFFD), every C0/C1 control,
  * DEL and U+2028/2029 escaped, so the output is also safe on a terminal. */
 static void
@@ -143,7 +164,7 @@ cmd_bounce_json_str(struct strbuf *sb, const char *s)
     strbuf_grow(sb, len + 2);
     strbuf_addc(sb, '"');
     for (size_t i = 0; i < len;) {
-        size_t run = i;
+        size_t run = i + cmd_bounce_json_plain8(s + i, len - i);
         while (run < len && cmd_bounce_json_plain[(unsigned char)s[run]] == '1')
             run++;
         if (run > i) { /* runs of plain ASCII go through in one copy */
