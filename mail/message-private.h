@@ -23,6 +23,7 @@
 struct mail_arena_block;
 struct mail_arena {
     struct mail_arena_block *head;
+    struct mail_arena_block *own; /* a block in its owner's allocation: not freed */
 };
 
 void *mail_arena_alloc(struct mail_arena *a, size_t size);
@@ -34,6 +35,7 @@ void mail_arena_free(struct mail_arena *a);
 struct mail_message {
     char *raw; /* owned: the bytes as given (mail_message_raw) */
     size_t raw_len;
+    bool raw_inline; /* raw lives in the message's own allocation (mail_message_load) */
     /* What the parsers see: raw itself, or an owned copy with bare-CR line
      * ends turned into LF (libetpan and the splitter want LF or CRLF). */
     char *text;

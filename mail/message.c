@@ -83,7 +83,8 @@ mail_arena_free(struct mail_arena *a)
     struct mail_arena_block *b = a->head;
     while (b != NULL) {
         struct mail_arena_block *next = b->next;
-        free(b);
+        if (b != a->own)
+            free(b);
         b = next;
     }
     a->head = NULL;
@@ -156,6 +157,17 @@ message_scan_header(struct mail_message *msg)
     msg->lines_done = true;
 }
 
+/* What mail_message_adopt does once msg holds the bytes. */
+static void
+message_start(struct mail_message *msg)
+{
+    message_normalise(msg);
+    if (msg->plain_eol)
+        message_scan_header(msg);
+    else
+        mail_hdr_split(msg->text, msg->text_len, &msg->header_len, &msg->body_off);
+}
+
 struct mail_message *
 mail_message_adopt(char *data, size_t len, struct nx_err *err)
 {
@@ -173,11 +185,7 @@ mail_message_adopt(char *data, size_t len, struct nx_err *err)
     struct mail_message *msg = xcalloc(1, sizeof *msg);
     msg->raw = data;
     msg->raw_len = len;
-    message_normalise(msg);
-    if (msg->plain_eol)
-        message_scan_header(msg);
-    else
-        mail_hdr_split(msg->text, msg->text_len, &msg->header_len, &msg->body_off);
+    message_start(msg);
     return msg;
 }
 
@@ -198,7 +206,8 @@ struct mail_message *
 mail_message_load(const char *path, struct nx_err *err)
 {
     struct stat st;
-    char *buf = NULL;
+    struct mail_message *msg = NULL;
+    char *buf;
     size_t got = 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
@@ -214,8 +223,19 @@ mail_message_load(const char *path, struct nx_err *err)
                    MAIL_MAX_MESSAGE_SIZE);
         goto fail;
     }
+    /* One allocation for the message, its first arena block and the bytes:
+     * files are read whole, so one malloc and one free each, not four. */
     size_t want = (size_t)st.st_size;
-    buf = xmalloc(want + 1);
+    size_t blk = (sizeof *msg + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
+    size_t off = blk + sizeof(struct mail_arena_block) + MAIL_ARENA_BLOCK;
+    msg = xmalloc(off + want + 1);
+    memset(msg, 0, sizeof *msg);
+    struct mail_arena_block *b = (struct mail_arena_block *)((char *)msg + blk);
+    b->next = NULL;
+    b->used = 0;
+    b->size = MAIL_ARENA_BLOCK;
+    msg->arena.head = msg->arena.own = b;
+    buf = (char *)msg + off;
     while (got < want) {
         ssize_t n = read(fd, buf + got, want - got);
         if (n < 0 && errno == EINTR)
@@ -229,10 +249,19 @@ mail_message_load(const char *path, struct nx_err *err)
         got += (size_t)n;
     }
     close(fd);
+    if (got == 0) { /* as mail_message_adopt says it (got <= want: not over the limit) */
+        free(msg);
+        nx_err_set(err, NX_ERR_PARSE, "empty message");
+        return NULL;
+    }
     buf[got] = '\0';
-    return mail_message_adopt(buf, got, err);
+    msg->raw = buf;
+    msg->raw_len = got;
+    msg->raw_inline = true;
+    message_start(msg);
+    return msg;
 fail:
-    free(buf);
+    free(msg);
     close(fd);
     return NULL;
 }
@@ -252,7 +281,8 @@ mail_message_free(struct mail_message *msg)
     mail_envelope_free(msg->env);
     if (msg->text != msg->raw)
         free(msg->text);
-    free(msg->raw);
+    if (!msg->raw_inline)
+        free(msg->raw);
     free(msg);
 }
 
