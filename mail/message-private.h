@@ -52,7 +52,7 @@ struct mail_message {
     bool plain_eol;
     /* The top-level field lines (mail_message_lines: found by
      * mail_message_adopt when plain_eol), and each one's unfolded value
-     * once asked for (NULL until then); owned arrays of nlines entries. */
+     * once asked for (NULL until then); arrays of nlines entries in the arena. */
     struct mail_hdr_line *lines;
     const char **unfolded;
     size_t nlines;
@@ -61,7 +61,7 @@ struct mail_message {
      * [0, 27) the first line whose name starts with each letter (26: any
      * other byte), [27 + i) the next such line after line i; SIZE_MAX ends */
     size_t *line_index;
-    struct mail_header *headers; /* owned array; strings in the arena */
+    struct mail_header *headers; /* array and strings in the arena */
     size_t nheaders;
     bool headers_done;
     struct mail_part *root;

@@ -147,7 +147,7 @@ message_scan_header(struct mail_message *msg)
     struct mail_hdr_line small[64];
     size_t n = mail_hdr_scan(msg->text, msg->text_len, 0, small, 64, &msg->header_len,
                              &msg->body_off, NULL);
-    msg->lines = xreallocarray(NULL, n ? n : 1, sizeof *msg->lines);
+    msg->lines = mail_arena_alloc(&msg->arena, (n ? n : 1) * sizeof *msg->lines);
     if (n <= 64)
         memcpy(msg->lines, small, n * sizeof *small);
     else /* a long header: again, into room for all */
@@ -274,9 +274,6 @@ mail_message_free(struct mail_message *msg)
     for (size_t i = 0; i < msg->nenclosed; i++)
         mail_envelope_free(msg->enclosed[i]);
     free(msg->enclosed);
-    free(msg->headers);
-    free(msg->lines);
-    free(msg->unfolded);
     mail_arena_free(&msg->arena);
     mail_envelope_free(msg->env);
     if (msg->text != msg->raw)
@@ -332,15 +329,20 @@ mail_message_lines(struct mail_message *msg, const struct mail_hdr_line **out)
     if (!msg->lines_done) {
         struct mail_hdr_iter it;
         struct mail_hdr_field f;
-        size_t cap = 0;
+        struct mail_hdr_line *lines = NULL;
+        size_t n = 0, cap = 0;
         mail_hdr_iter_init(&it, msg->text, msg->header_len);
         while (mail_hdr_iter_next(&it, &f)) {
-            if (msg->nlines == cap)
-                msg->lines =
-                    xreallocarray(msg->lines, cap = cap ? cap * 2 : 32, sizeof *msg->lines);
-            msg->lines[msg->nlines++] =
-                (struct mail_hdr_line){f.name, (size_t)(f.value + f.vlen - f.name)};
+            if (n == cap)
+                lines = xreallocarray(lines, cap = cap ? cap * 2 : 32, sizeof *lines);
+            lines[n++] = (struct mail_hdr_line){f.name, (size_t)(f.value + f.vlen - f.name)};
         }
+        /* into the arena, where message_scan_header puts them */
+        msg->lines = mail_arena_alloc(&msg->arena, (n ? n : 1) * sizeof *lines);
+        if (n > 0)
+            memcpy(msg->lines, lines, n * sizeof *lines);
+        free(lines);
+        msg->nlines = n;
         msg->lines_done = true;
     }
     *out = msg->lines;
@@ -352,7 +354,7 @@ static const char *
 message_value(struct mail_message *msg, size_t i, const struct mail_hdr_field *f)
 {
     if (msg->unfolded == NULL)
-        msg->unfolded = xcalloc(msg->nlines, sizeof *msg->unfolded);
+        msg->unfolded = mail_arena_calloc(&msg->arena, msg->nlines, sizeof *msg->unfolded);
     if (msg->unfolded[i] == NULL)
         msg->unfolded[i] = msg->plain_eol ? mail_hdr_unfold_arena_lf(&msg->arena, f->value, f->vlen)
                                           : mail_hdr_unfold_arena(&msg->arena, f->value, f->vlen);
@@ -366,7 +368,8 @@ mail_message_headers(const struct mail_message *cmsg, const struct mail_header *
     if (!msg->headers_done) {
         const struct mail_hdr_line *l;
         size_t n = mail_message_lines(msg, &l);
-        msg->headers = xcalloc(n ? n : 1, sizeof *msg->headers); /* never NULL */
+        msg->headers =
+            mail_arena_calloc(&msg->arena, n ? n : 1, sizeof *msg->headers); /* never NULL */
         for (size_t i = 0; i < n; i++) {
             struct mail_hdr_field f;
             if (!mail_hdr_line_field(&l[i], &f))
