@@ -177,16 +177,19 @@ cmd_bounce_json_str(struct strbuf *sb, const char *s)
     strbuf_addc(sb, '"');
 }
 
+/* sep is ", \"key\": " (keys are ours: no escaping, no printf per key),
+ * added in one copy, without its ", " after the object's '{'. */
 static void
-cmd_bounce_json_kv(struct strbuf *sb, const char *key, const char *value)
+cmd_bounce_json_kvn(struct strbuf *sb, const char *sep, size_t seplen, const char *value)
 {
-    if (sb->len == 0 || sb->buf[sb->len - 1] != '{')
-        strbuf_add(sb, ", ", 2);
-    strbuf_addc(sb, '"'); /* keys are ours: no escaping, no printf per key */
-    strbuf_adds(sb, key);
-    strbuf_add(sb, "\": ", 3);
+    if (sb->len != 0 && sb->buf[sb->len - 1] == '{')
+        sep += 2, seplen -= 2;
+    strbuf_add(sb, sep, seplen);
     cmd_bounce_json_str(sb, value && *value ? value : NULL);
 }
+
+#define cmd_bounce_json_kv(sb, key, value)                                                         \
+    cmd_bounce_json_kvn(sb, ", \"" key "\": ", sizeof(", \"" key "\": ") - 1, value)
 
 static void
 cmd_bounce_json_rcpt(struct strbuf *sb, const char *file, const struct dsn_report *rep,
