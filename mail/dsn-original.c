@@ -116,22 +116,65 @@ dsn_original_value(char **slot, int k, struct dsn_lines *ln, size_t pos, size_t 
     return next;
 }
 
+/* Where the body starts after the empty line at or below the line start q
+ * (a line ends at LF, CR or CRLF, so an empty line is a CR or LF at q or
+ * after "\n" or a lone "\r": the pairs "\n\n", "\n\r", "\r\r"), or len:
+ * the lines walked at a search for each LF, with no field to look at. */
+static size_t
+dsn_original_body(const char *s, size_t len, size_t q)
+{
+    size_t p = len; /* the empty line's first byte */
+    if (q < len && (s[q] == '\n' || s[q] == '\r')) {
+        p = q;
+    } else {
+        for (const char *lf = memchr(s + q, '\n', len - q); lf;
+             lf = memchr(lf + 1, '\n', len - (size_t)(lf + 1 - s))) {
+            size_t i = (size_t)(lf - s) + 1;
+            if (i < len && (s[i] == '\n' || s[i] == '\r')) {
+                p = i;
+                break;
+            }
+        }
+        /* "\r\r" before it: a lone CR's line break, then an empty line */
+        size_t hi = p < len ? p : len;
+        for (const char *cr = hi > q ? memchr(s + q, '\r', hi - q) : NULL; cr;
+             cr = memchr(cr + 1, '\r', hi - (size_t)(cr + 1 - s))) {
+            size_t i = (size_t)(cr - s) + 1;
+            if (i >= hi)
+                break;
+            if (s[i] == '\r') {
+                p = i;
+                break;
+            }
+        }
+    }
+    if (p >= len)
+        return len;
+    return s[p] == '\r' && p + 1 < len && s[p + 1] == '\n' ? p + 2 : p + 1;
+}
+
 /* One walk over the header's lines, up to the empty line that ends it (an
  * empty line starts after a line break: "\n\n", "\n\r\n", "\r\r"): the five
  * fields we keep, read straight from the lines (cheaper than parsing every
- * field).  Returns where the body starts (after the empty line), or len. */
+ * field); once all five are in, the rest is a search for that empty line.
+ * Returns where the body starts (after the empty line), or len. */
 static size_t
 dsn_original_header(struct dsn_original *o, const char *s, size_t len)
 {
     char **slots[] = {&o->message_id, &o->subject, &o->from, &o->to, &o->date};
+    unsigned have = 0; /* bit k: slot k filled (an empty value leaves it for a later line) */
     struct dsn_lines ln = DSN_LINES_INIT(s, len);
     for (size_t pos = 0, next; pos < len; pos = next) {
+        if (have == 0x1f)
+            return dsn_original_body(s, len, pos);
         size_t end = dsn_lines_next(&ln, pos, &next);
         if (end == pos)
             return next;
         int k = dsn_original_field(s + pos, end - pos);
-        if (k >= 0 && !*slots[k])
+        if (k >= 0 && !*slots[k]) {
             next = dsn_original_value(slots[k], k, &ln, pos, end, next);
+            have |= *slots[k] ? 1u << k : 0;
+        }
     }
     return len;
 }

@@ -681,6 +681,49 @@ test_original_rfc822_and_headers(void **state)
     done(&a);
 }
 
+/* Once the five fields are in, the rest of the header is only searched for
+ * the empty line that ends it: the fields after them, folded lines, the
+ * line break forms, and an empty value that a later line fills. */
+static void
+test_original_fields_then_rest(void **state)
+{
+    (void)state;
+    static const char *const tails[][2] = {
+        {"X-A: 1\n X-B\nX-C: 2\n\nBody text\n", "n"},
+        {"X-A: 1\nX-C: 2\n\n\n", "y"},
+        {"X-A: 1\r\nX-C: 2\r\n\r\nBody\r\n", "n"},
+        {"X-A: 1\r\nX-C: 2\r\n\r\n", "y"},
+        {"X-A: 1\rX-C: 2\r\rBody\r", "n"},
+        {"X-A: 1\nX-C: 2\n", "y"},
+        {"\nBody\n", "n"},
+    };
+    for (size_t i = 0; i < sizeof tails / sizeof tails[0]; i++) {
+        char m[1024];
+        snprintf(m, sizeof m,
+                 "From: MAILER-DAEMON@x.example\nSubject: Returned mail\n"
+                 "Content-Type: multipart/report; report-type=delivery-status; boundary=Q\n\n"
+                 "--Q\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; x\n\n"
+                 "Final-Recipient: rfc822; a@x.example\nAction: failed\nStatus: 5.1.1\n\n"
+                 "--Q\nContent-Type: message/rfc822\n\n"
+                 "Subject:\nMessage-ID: <t%zu@x.example>\nSubject: Hi\n there\nFrom: a@x.example\n"
+                 "To: b@x.example\nDate: Mon, 2 Mar 2026 10:00:00 +0100\nSubject: Not this\n%s"
+                 "\n--Q--\n",
+                 i, tails[i][0]);
+        struct analysed a = analyse(m);
+        const struct dsn_original *o = &a.rep->original;
+        assert_true(o->present);
+        char id[32];
+        snprintf(id, sizeof id, "t%zu@x.example", i);
+        assert_string_equal(o->message_id, id);
+        assert_string_equal(o->subject, "Hi there");
+        assert_string_equal(o->from, "a@x.example");
+        assert_string_equal(o->to, "b@x.example");
+        assert_string_equal(o->date, "Mon, 2 Mar 2026 10:00:00 +0100");
+        assert_int_equal(o->headers_only, tails[i][1][0] == 'y');
+        done(&a);
+    }
+}
+
 /* ---- hostile input ---- */
 
 static void
@@ -1069,6 +1112,7 @@ main(void)
         cmocka_unit_test(test_mdn_arf_autoreply),
         cmocka_unit_test(test_ordinary_mail),
         cmocka_unit_test(test_original_rfc822_and_headers),
+        cmocka_unit_test(test_original_fields_then_rest),
         cmocka_unit_test(test_truncated_report),
         cmocka_unit_test(test_many_recipients),
         cmocka_unit_test(test_deep_nesting_and_nul),
