@@ -48,6 +48,12 @@ dsn_reply_token(const char *lc, size_t len, size_t r)
            isdigit((unsigned char)lc[r + 2]) && (lc[r + 3] == '-' || lc[r + 3] == ' ');
 }
 
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define DSN_LITTLE_ENDIAN 1
+#else
+#define DSN_LITTLE_ENDIAN 0
+#endif
+
 static bool
 dsn_white(char c)
 {
@@ -98,6 +104,27 @@ dsn_words_fill(char *out, const char *t, size_t len)
         if (space && w > 0)
             out[w++] = ' ';
         space = false;
+        /* eight bytes at a time while they are printable ASCII or spaces (no
+         * high bit, no borrow below ' ': exact as a yes/no answer), their
+         * own collapsing: single spaces (bytes the same as ' ' found exactly,
+         * sums without carries between bytes), the last byte not one, and
+         * no digit after one, where a reply code may start.  'A'..'Z' are
+         * lowercased by the carries of two additions.  The bytes' order in
+         * v is little-endian's (a space's next byte is 8 bits up). */
+        for (uint64_t v; DSN_LITTLE_ENDIAN && r + 8 <= len; r += 8, w += 8) {
+            const uint64_t ones = UINT64_C(0x0101010101010101);
+            const uint64_t highs = UINT64_C(0x8080808080808080);
+            memcpy(&v, t + r, 8);
+            if ((v | (v - ones * 0x20)) & highs)
+                break;
+            uint64_t sp = ~((v ^ ones * 0x20) + ones * 0x7f) & highs;
+            uint64_t digit = ((v + ones * (0x80 - '0')) ^ (v + ones * (0x80 - '9' - 1))) & highs;
+            if (sp && ((sp & (sp >> 8 | digit >> 8 | highs << 56)) != 0))
+                break;
+            uint64_t upper = ((v + ones * (0x80 - 'A')) ^ (v + ones * (0x80 - 'Z' - 1))) & highs;
+            v |= upper >> 2;
+            memcpy(out + w, &v, 8);
+        }
         while (r < len) {
             unsigned char c = (unsigned char)t[r], m = dsn_words_map[c];
             if (m != 0) { /* most bytes: one table load */

@@ -345,6 +345,31 @@ test_status_choice(void **state)
 
 /* ---- reasons ---- */
 
+/* The words the reason phrases are matched against: lowercased, white space
+ * collapsed, typographic apostrophes made ASCII, a multi-line reply's
+ * repeated codes dropped (eight bytes at a time where they allow it). */
+static void
+test_reason_words(void **state)
+{
+    (void)state;
+    static const char *const cases[][2] = {
+        {"550-5.7.1 MESSAGES With  Multiple\n550-5.7.1 ADDRESSES in From: header",
+         "550-5.7.1 messages with multiple addresses in from: header"},
+        {"  Mailbox UNAVAILABLE, wasn\xe2\x80\x99t Found ABCDEFGHIJKLMNOPQRSTUVWXYZ@[]^_`{|}~ ",
+         "mailbox unavailable, wasn't found abcdefghijklmnopqrstuvwxyz@[]^_`{|}~"},
+        {"Quota EXCEEDED 552 5.2.2 x 452-4.2.2 Over\n452-4.2.2 QUOTA a b c d e f\tG H",
+         "quota exceeded 552 5.2.2 x over quota a b c d e f g h"},
+        {"R\xc3\x89SUM\xc3\x89 ABCDEFG\x01HIJ", "r\xc3\x89sum\xc3\x89 abcdefg\x01hij"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct dsn_words w;
+        dsn_words_init(&w, cases[i][0], strlen(cases[i][0]));
+        assert_string_equal(w.lc, cases[i][1]);
+        assert_int_equal(w.len, strlen(cases[i][1]));
+        dsn_words_free(&w);
+    }
+}
+
 static void
 test_reasons(void **state)
 {
@@ -1102,6 +1127,7 @@ main(void)
         cmocka_unit_test(test_global_delivery_status),
         cmocka_unit_test(test_status_choice),
         cmocka_unit_test(test_reasons),
+        cmocka_unit_test(test_reason_words),
         cmocka_unit_test(test_reason_after_data_is_filtered),
         cmocka_unit_test(test_delivered_and_local_program),
         cmocka_unit_test(test_qmail),
