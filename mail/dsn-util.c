@@ -18,10 +18,19 @@
 
 #include "mail/dsn-private.h"
 
+/* Byte -> its ASCII lowercase: one load where the compares run hot
+ * (dsn_has_prefix, dsn_caseeq, dsn_anchor). */
+#define DSN_LC(c) ((unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c)))
+#define DSN_LC4(c) DSN_LC(c), DSN_LC(c + 1), DSN_LC(c + 2), DSN_LC(c + 3)
+#define DSN_LC16(c) DSN_LC4(c), DSN_LC4(c + 4), DSN_LC4(c + 8), DSN_LC4(c + 12)
+#define DSN_LC64(c) DSN_LC16(c), DSN_LC16(c + 16), DSN_LC16(c + 32), DSN_LC16(c + 48)
+static const unsigned char dsn_lc_map[256] = {DSN_LC64(0), DSN_LC64(64), DSN_LC64(128),
+                                              DSN_LC64(192)};
+
 static int
-dsn_lc(int c)
+dsn_lc(unsigned char c)
 {
-    return (c >= 'A' && c <= 'Z') ? c + 32 : c;
+    return dsn_lc_map[c];
 }
 
 /* Case-insensitive (ASCII) compare of n bytes. */
