@@ -370,6 +370,28 @@ test_reason_words(void **state)
     }
 }
 
+/* The ASCII prefix of a text: up to its first 8-bit byte or NUL, wherever
+ * that falls among the blocks of 32 and 8 bytes tested at once. */
+static void
+test_ascii_span(void **state)
+{
+    (void)state;
+    char buf[100];
+    for (size_t len = 0; len <= sizeof buf; len++) {
+        memset(buf, 'a', sizeof buf);
+        assert_int_equal(dsn_ascii_span(buf, len), len);
+        for (size_t at = 0; at < len; at++) {
+            for (int k = 0; k < 2; k++) {
+                memset(buf, 'a', sizeof buf);
+                buf[at] = k ? '\0' : (char)0xC3;
+                if (at + 1 < len)
+                    buf[len - 1] = (char)0x80;
+                assert_int_equal(dsn_ascii_span(buf, len), at);
+            }
+        }
+    }
+}
+
 static void
 test_reasons(void **state)
 {
@@ -1127,6 +1149,7 @@ main(void)
         cmocka_unit_test(test_global_delivery_status),
         cmocka_unit_test(test_status_choice),
         cmocka_unit_test(test_reasons),
+        cmocka_unit_test(test_ascii_span),
         cmocka_unit_test(test_reason_words),
         cmocka_unit_test(test_reason_after_data_is_filtered),
         cmocka_unit_test(test_delivered_and_local_program),
