@@ -93,17 +93,30 @@ mail_hdr_split(const char *data, size_t len, size_t *header_len, size_t *body_of
     *body_off = len;
 }
 
+static bool
+header_blank(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* White space around a value is trimmed (line breaks there count as white
+ * space): its first byte is returned, *len becomes its end. */
+static size_t
+header_trim(const char *value, size_t *len)
+{
+    size_t i = 0;
+    while (i < *len && header_blank(value[i]))
+        i++;
+    while (*len > i && header_blank(value[*len - 1]))
+        (*len)--;
+    return i;
+}
+
 size_t
 mail_hdr_unfold_to(char *dst, const char *value, size_t len)
 {
-    /* RFC 5322 §2.2.3: unfolding removes the CRLF only; white space around
-     * the value is trimmed (line breaks there count as white space) */
-    size_t i = 0, n = 0;
-    while (i < len && (value[i] == ' ' || value[i] == '\t' || value[i] == '\r' || value[i] == '\n'))
-        i++;
-    while (len > i && (value[len - 1] == ' ' || value[len - 1] == '\t' || value[len - 1] == '\r' ||
-                       value[len - 1] == '\n'))
-        len--;
+    /* RFC 5322 §2.2.3: unfolding removes the CRLF only */
+    size_t n = 0, i = header_trim(value, &len);
     while (i < len) { /* copy in spans between line breaks */
         const char *nl = memchr(value + i, '\n', len - i);
         size_t j = nl ? (size_t)(nl - value) : len;
@@ -125,12 +138,7 @@ mail_hdr_unfold_arena_lf(struct mail_arena *a, const char *value, size_t len)
     /* mail_hdr_unfold_to, but a CR can only stand before an LF: one search
      * a line, for the LF; the CR before it is dropped with it */
     char *dst = mail_arena_alloc(a, len + 1);
-    size_t i = 0, n = 0;
-    while (i < len && (value[i] == ' ' || value[i] == '\t' || value[i] == '\r' || value[i] == '\n'))
-        i++;
-    while (len > i && (value[len - 1] == ' ' || value[len - 1] == '\t' || value[len - 1] == '\r' ||
-                       value[len - 1] == '\n'))
-        len--;
+    size_t n = 0, i = header_trim(value, &len);
     while (i < len) {
         const char *nl = memchr(value + i, '\n', len - i);
         size_t j = nl ? (size_t)(nl - value) : len;
