@@ -110,7 +110,6 @@ char *dsn_addr_clean(const char *value, char **type);
 /* Is a exactly one address (local@domain.tld or local@[literal])? */
 bool dsn_addr_valid(const char *a);
 /* Address-ish comparison: case-insensitive, brackets ignored. */
-bool dsn_addr_eq(const char *a, const char *b);
 
 /* Length of the leading run of ASCII bytes other than NUL (valid UTF-8). */
 size_t dsn_ascii_span(const char *s, size_t len);
@@ -118,9 +117,6 @@ size_t dsn_ascii_span(const char *s, size_t len);
 /* Split a logical line: returns the end of the line starting at pos (the
  * index of '\n', '\r' or len) and in *next the start of the next line. */
 size_t dsn_line_end(const char *s, size_t len, size_t pos, size_t *next);
-/* The same where `cr` says whether s[pos..len) may hold a CR: without one,
- * a line ends at LF and one memchr finds it (most texts are LF only). */
-size_t dsn_line_end_cr(const char *s, size_t len, size_t pos, size_t *next, bool cr);
 
 /* Lines split as dsn_line_end() splits them (at LF, CR or CRLF), for a
  * walk from the start of s[0..len): one memchr per line for the LF, kept

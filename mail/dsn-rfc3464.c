@@ -42,19 +42,21 @@ struct dsn_fields {
     const char *s;
     size_t len;
     size_t pos;
-    bool lenient; /* unindented non-field lines continue Diagnostic-Code */
-    bool lf_only; /* s holds no CR: its lines end at LF */
+    bool lenient;           /* unindented non-field lines continue Diagnostic-Code */
+    struct dsn_lines lines; /* the walk over s, set up on the first line */
     /* the last line split: a field's end is found by looking at the next line */
     size_t line_pos, line_end, line_next;
 };
 
-/* dsn_line_end(), remembering the last line: each is looked at twice. */
+/* The lines of s in order, remembering the last: each is looked at twice. */
 static size_t
 dsn_fields_line(struct dsn_fields *it, size_t pos, size_t *next)
 {
     if (it->line_next == 0 || it->line_pos != pos) {
+        if (it->lines.s == NULL)
+            it->lines = (struct dsn_lines)DSN_LINES_INIT(it->s, it->len);
         it->line_pos = pos;
-        it->line_end = dsn_line_end_cr(it->s, it->len, pos, &it->line_next, !it->lf_only);
+        it->line_end = dsn_lines_next(&it->lines, pos, &it->line_next);
     }
     *next = it->line_next;
     return it->line_end;
@@ -345,8 +347,7 @@ dsn_rcpt_field(struct dsn_ctx *ctx, struct dsn_recipient *r, int id, const struc
 size_t
 dsn_rfc3464_parse(struct dsn_ctx *ctx, const char *body, size_t len)
 {
-    struct dsn_fields it = {
-        .s = body, .len = len, .lenient = true, .lf_only = !memchr(body, '\r', len)};
+    struct dsn_fields it = {.s = body, .len = len, .lenient = true};
     struct dsn_field f = {.value = STRBUF_INIT};
     struct dsn_recipient *cur = NULL;
     bool blank_since = false;
@@ -391,7 +392,6 @@ dsn_rfc3464_in_text(struct dsn_ctx *ctx)
     /* start at the beginning of the block that holds the first field */
     size_t from = dsn_notice_find(ctx, DSN_LIST_FIELD, "reporting-mta:") != SIZE_MAX ? 0 : p;
     struct dsn_fields it = {.s = ctx->notice + from, .len = ctx->notice_len - from};
-    it.lf_only = !memchr(it.s, '\r', it.len);
     struct dsn_field f = {.value = STRBUF_INIT};
     struct dsn_recipient *cur = NULL;
     size_t before = ctx->rep->nrcpts;
@@ -417,7 +417,7 @@ dsn_rfc3464_in_text(struct dsn_ctx *ctx)
 void
 dsn_mdn_parse(struct dsn_ctx *ctx, const char *body, size_t len)
 {
-    struct dsn_fields it = {.s = body, .len = len, .lf_only = !memchr(body, '\r', len)};
+    struct dsn_fields it = {.s = body, .len = len};
     struct dsn_field f = {.value = STRBUF_INIT};
     struct dsn_recipient *r = dsn_rcpt_add(ctx);
     while (r && dsn_fields_next(&it, &f)) {
@@ -440,7 +440,7 @@ dsn_mdn_parse(struct dsn_ctx *ctx, const char *body, size_t len)
 void
 dsn_arf_parse(struct dsn_ctx *ctx, const char *body, size_t len)
 {
-    struct dsn_fields it = {.s = body, .len = len, .lf_only = !memchr(body, '\r', len)};
+    struct dsn_fields it = {.s = body, .len = len};
     struct dsn_field f = {.value = STRBUF_INIT};
     while (dsn_fields_next(&it, &f)) {
         if (strcmp(f.name, "feedback-type") == 0) {

@@ -720,19 +720,6 @@ dsn_addr_clean(const char *value, char **type)
     return out;
 }
 
-bool
-dsn_addr_eq(const char *a, const char *b)
-{
-    if (!a || !b)
-        return false;
-    while (*a == '<')
-        a++;
-    while (*b == '<')
-        b++;
-    size_t la = strcspn(a, ">"), lb = strcspn(b, ">");
-    return la == lb && strncasecmp(a, b, la) == 0;
-}
-
 size_t
 dsn_ascii_span(const char *s, size_t len)
 {
@@ -782,17 +769,6 @@ dsn_line_end(const char *s, size_t len, size_t pos, size_t *next)
         n++;
     *next = n;
     return i;
-}
-
-size_t
-dsn_line_end_cr(const char *s, size_t len, size_t pos, size_t *next, bool cr)
-{
-    if (cr)
-        return dsn_line_end(s, len, pos, next);
-    const char *lf = memchr(s + pos, '\n', len - pos);
-    size_t end = lf ? (size_t)(lf - s) : len;
-    *next = lf ? end + 1 : len;
-    return end;
 }
 
 bool
