@@ -11,6 +11,7 @@ set -u
 
 NIXIE=${1:?usage: $0 PATH-TO-NIXIE}
 UI_SOCK=nixie-test-$$
+UI_RUNS=0 # servers started; each gets its own socket (see ui_start)
 UI_TMP=$(mktemp -d "${TMPDIR:-/tmp}/nixie-ui-test.XXXXXX")
 UI_TIMEOUT=${NIXIE_UI_TIMEOUT:-20} # seconds; ASan builds are slow to start
 UI_FAILED=0
@@ -41,8 +42,16 @@ ui_fail() {
 }
 
 # ui_start ARGS...: start nixie ARGS in a 100x30 pane.  When nixie exits the
-# pane stays (remain-on-exit) and shows "nixie-exit=STATUS".
+# pane stays (remain-on-exit) and shows "nixie-exit=STATUS".  A second start
+# kills the first server and uses a new socket: tmux's kill-server returns
+# before the old server has gone, and a new session on the same socket can
+# land in the dying server and vanish with it.
 ui_start() {
+    if [ "$UI_RUNS" -gt 0 ]; then
+        tmux -L "$UI_SOCK" kill-server 2>/dev/null
+        UI_SOCK=nixie-test-$$-$UI_RUNS
+    fi
+    UI_RUNS=$((UI_RUNS + 1))
     tmux -L "$UI_SOCK" -f /dev/null start-server \; \
         set-option -g default-terminal tmux-256color \; \
         set-option -g remain-on-exit on \; \

@@ -63,8 +63,6 @@ ui_send q
 ui_expect_exit 0
 
 # the demo's hostile message
-ui_cleanup_pane() { tmux -L "$UI_SOCK" kill-server 2>/dev/null; }
-ui_cleanup_pane
 ui_start --demo
 ui_wait "nixie: INBOX [Msgs:" "demo index"
 ui_send /
