@@ -2,14 +2,14 @@
  * dsn-match.c - finds the phrases of dsn-phrases.def in a text: one pass
  * over the text finds every phrase of a group, whatever the number of
  * phrases.  Every stride-th position (every one for groups with very short
- * phrases) the three bytes there, ASCII-lowercased, are hashed; the group's
- * index (generated at build time by dsn-phrase-gen.c, see dsn-phrases.h)
- * lists the phrases that have those bytes at some offset, and each is
- * checked on its first byte, its first eight, then in full.  With a stride
- * above 1, the four bytes there are first looked up in the group's bitmap
- * of such keys, which most positions miss at a dozen instructions.  The
- * shortest phrases are not indexed (they would force a small stride): each
- * is found through one of its bytes with memchr.
+ * phrases) the four bytes there (the key) are looked up in the group's
+ * bitmap of keys, which most positions miss at a dozen instructions; for
+ * the others, the group's index (generated at build time by
+ * dsn-phrase-gen.c, see dsn-phrases.h) lists the phrases filed under the
+ * key's hash, each checked on its bytes from the key on, its first byte,
+ * its first eight, then in full.  The shortest phrases are not indexed
+ * (they would force a small stride): each is found through one of its
+ * bytes with memchr.
  *
  * Matching ignores ASCII case, so texts are searched as they are (no
  * lowercased copy).  A phrase matches only entirely inside s[0..len), as
@@ -96,36 +96,21 @@ dsn_match_row(unsigned id, const char *s, size_t len, size_t i, dsn_match_fn fn,
     return !dsn_phrase_at(ph, dsn_head(s + i, len - i), s + i, len - i) || fn(arg, ph, i);
 }
 
-/* The entries of hash h, seen at s[j]: each names a row, where in it those
- * bytes are and its first byte, which most candidates fail on.  False
- * stops the scan. */
+/* The entries of the key at s[j] (its hash h): each names a row, where in
+ * it the key is, its bytes from there (next: those of the text, as
+ * dsn_next8() loads them) and its first byte.  False stops the scan. */
 static inline bool
-dsn_match_slot(const struct dsn_index *ix, uint32_t h, const char *s, size_t len, size_t j,
-               dsn_match_fn fn, void *arg)
+dsn_match_slot(const struct dsn_index *ix, uint32_t h, uint64_t next, const char *s, size_t len,
+               size_t j, dsn_match_fn fn, void *arg)
 {
     for (unsigned k = ix->start[h]; k < ix->start[h + 1]; k++) {
-        size_t off = ix->offs[k];
-        if (off <= j && dsn_fold_table[(unsigned char)s[j - off]] == ix->firsts[k] &&
-            !dsn_match_row(ix->ids[k], s, len, j - off, fn, arg))
+        const struct dsn_entry *e = &ix->ents[k];
+        if (((next ^ e->next) << e->shift) == 0 && e->off <= j &&
+            dsn_fold_table[(unsigned char)s[j - e->off]] == e->first &&
+            !dsn_match_row(e->id, s, len, j - e->off, fn, arg))
             return false;
     }
     return true;
-}
-
-static uint32_t
-dsn_key_at(const unsigned char *u)
-{
-    return (uint32_t)dsn_fold_table[u[0]] | (uint32_t)dsn_fold_table[u[1]] << 8 |
-           (uint32_t)dsn_fold_table[u[2]] << 16;
-}
-
-/* The index slot of the three bytes at s[j]. */
-static inline bool
-dsn_match_hit(const struct dsn_index *ix, const char *s, size_t len, size_t j, dsn_match_fn fn,
-              void *arg)
-{
-    uint32_t h = dsn_index_hash(dsn_key_at((const unsigned char *)s + j));
-    return dsn_match_slot(ix, h, s, len, j, fn, arg);
 }
 
 /* A short row (dsn-phrases.h) at every occurrence of its byte at `off`, in
@@ -154,39 +139,40 @@ dsn_match_short(const struct dsn_short *sh, const char *s, size_t len, dsn_match
     return true;
 }
 
+/* Every stride-th position: its key in the bitmap, then (most miss there)
+ * in the index.  False stops the scan. */
+static bool
+dsn_match_sampled(const struct dsn_index *ix, const char *s, size_t len, dsn_match_fn fn, void *arg)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    const uint64_t *bits = ix->bits;
+    const size_t stride = ix->stride, end = len - 3; /* four bytes at i < end */
+    size_t i = 0;
+    for (; i < end; i += stride) {
+        uint32_t key = dsn_key4(u + i), b = dsn_bits_hash(key);
+        if (bits[b / 64] >> (b % 64) & 1 &&
+            !dsn_match_slot(ix, dsn_index_hash(key), dsn_next8(u + i, len - i), s, len, i, fn, arg))
+            return false;
+    }
+    if (i != end)
+        return true;
+    /* the last three bytes: no fourth one (keys with any fourth byte have
+     * this one too) */
+    unsigned char last[4] = {u[end], u[end + 1], u[end + 2], 0};
+    return dsn_match_slot(ix, dsn_index_hash(dsn_key4(last)), dsn_next8(last, 3), s, len, end, fn,
+                          arg);
+}
+
 void
 dsn_match_scan(enum dsn_group group, const char *s, size_t len, dsn_match_fn fn, void *arg)
 {
     if (!s || len < 3)
         return;
     const struct dsn_index *ix = &dsn_indexes[group];
-    const unsigned char *u = (const unsigned char *)s;
     for (unsigned k = 0; k < ix->nshorts; k++)
         if (!dsn_match_short(&ix->shorts[k], s, len, fn, arg))
             return;
-    if (ix->stride > 1) {
-        const uint64_t *bits = ix->bits;
-        const size_t stride = ix->stride;
-        const unsigned char *p = u, *end = u + len - 3; /* four bytes at p < end */
-        for (; p < end; p += stride) {
-            uint32_t b = dsn_bits_hash(dsn_key4(p));
-            if (bits[b / 64] >> (b % 64) & 1 &&
-                !dsn_match_hit(ix, s, len, (size_t)(p - u), fn, arg))
-                return;
-        }
-        /* the last three bytes: no fourth one to test */
-        if (p == end)
-            dsn_match_hit(ix, s, len, (size_t)(p - u), fn, arg);
-        return;
-    }
-    /* stride 1: one new byte per position */
-    uint32_t key = dsn_key_at(u) << 8;
-    for (size_t i = 0; i + 2 < len; i++) {
-        key = key >> 8 | (uint32_t)dsn_fold_table[u[i + 2]] << 16;
-        uint32_t h = dsn_index_hash(key);
-        if (!dsn_match_slot(ix, h, s, len, i, fn, arg))
-            return;
-    }
+    dsn_match_sampled(ix, s, len, fn, arg);
 }
 
 static enum dsn_group

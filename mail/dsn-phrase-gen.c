@@ -83,13 +83,12 @@ gen_check(size_t i)
     return 0;
 }
 
+/* The index hash of the four bytes at t (t[3] may end the literal part:
+ * the cost of filling the index, not where an entry goes). */
 static uint32_t
 gen_hash(const char *t)
 {
-    uint32_t key = (uint32_t)dsn_fold((unsigned char)t[0]) |
-                   (uint32_t)dsn_fold((unsigned char)t[1]) << 8 |
-                   (uint32_t)dsn_fold((unsigned char)t[2]) << 16;
-    return dsn_index_hash(key);
+    return dsn_index_hash(dsn_key4((const unsigned char *)t));
 }
 
 /* head and mask of a row, loaded exactly as dsn_head() loads text. */
@@ -283,54 +282,92 @@ gen_windows(enum dsn_group g, unsigned stride, unsigned *off)
         }
 }
 
-/* start, ids, offs, firsts and bits of one group: the entries of each hash in row order. */
+/* The keys of a place in a row (t: its bytes, `any`: the fourth is any
+ * byte); the number of keys. */
+static unsigned
+gen_keys(const char *t, bool any, uint32_t keys[128])
+{
+    unsigned char k[4] = {(unsigned char)t[0], (unsigned char)t[1], (unsigned char)t[2],
+                          (unsigned char)(any ? 0 : t[3])};
+    if (!any) {
+        keys[0] = dsn_key4(k);
+        return 1;
+    }
+    unsigned n = 0;
+    for (unsigned b = 0; b < 256; b++)
+        if (b & 0x20) { /* dsn_key4 sets bit 5: 128 keys */
+            k[3] = (unsigned char)b;
+            keys[n++] = dsn_key4(k);
+        }
+    return n;
+}
+
+/* The entry of row i at offset at (`lit` literal bytes). */
+static struct dsn_entry
+gen_entry(size_t i, size_t at, size_t lit)
+{
+    size_t n = lit - at < 8 ? lit - at : 8;
+    uint64_t next = dsn_next8((const unsigned char *)gen_rows[i].text + at, n);
+    return (struct dsn_entry){next & (~UINT64_C(0) >> (64 - 8 * n)), (uint16_t)i, (uint8_t)at,
+                              (uint8_t)gen_rows[i].text[0], (uint8_t)(64 - 8 * n)};
+}
+
+static void
+gen_entries(FILE *out, const char *group, const uint16_t *start, const struct dsn_entry *e,
+            size_t n)
+{
+    gen_array(out, "start", group, start, sizeof *start, (1u << DSN_INDEX_BITS) + 1);
+    fprintf(out, "static const struct dsn_entry dsn_ix_%s_ents[%zu] = {", group, n ? n : 1);
+    for (size_t i = 0; i < n; i++)
+        fprintf(out, "%s{0x%016llxu, %u, %u, %u, %u},", i % 2 ? " " : "\n    ",
+                (unsigned long long)e[i].next, (unsigned)e[i].id, (unsigned)e[i].off,
+                (unsigned)e[i].first, (unsigned)e[i].shift);
+    fprintf(out, "%s\n};\n", n ? "" : "{0, 0, 0, 0, 0}");
+}
+
+/* start, entries and bits of one group: the entries of each hash in row
+ * order, each once (a place with any fourth byte may have several keys of
+ * one hash). */
 static void
 gen_index(FILE *out, enum dsn_group g, unsigned stride)
 {
-    enum { NHASH = 1u << DSN_INDEX_BITS };
-    static uint16_t ids[GEN_NROWS * DSN_INDEX_MAX_STRIDE], start[NHASH + 1];
-    static uint8_t offs[GEN_NROWS * DSN_INDEX_MAX_STRIDE], firsts[GEN_NROWS * DSN_INDEX_MAX_STRIDE];
+    enum { NHASH = 1u << DSN_INDEX_BITS, MAXE = GEN_NROWS * DSN_INDEX_MAX_STRIDE * 128 };
+    static struct dsn_entry ents[MAXE];
+    static uint16_t start[NHASH + 1];
     static unsigned off[GEN_NROWS];
+    static uint64_t bits[(1u << DSN_BITS_BITS) / 64];
     gen_windows(g, stride, off);
+    memset(bits, 0, sizeof bits);
     size_t nids = 0;
     for (uint32_t h = 0; h < NHASH; h++) {
         start[h] = (uint16_t)nids;
         for (size_t i = 0; i < GEN_NROWS; i++)
-            for (unsigned o = 0; gen_indexed(i, g) && o < stride; o++)
-                if (gen_hash(gen_rows[i].text + off[i] + o) == h) {
-                    ids[nids] = (uint16_t)i;
-                    firsts[nids] = (uint8_t)gen_rows[i].text[0];
-                    offs[nids++] = (uint8_t)(off[i] + o);
+            for (unsigned o = 0; gen_indexed(i, g) && o < stride; o++) {
+                size_t at = off[i] + o, lit = gen_literal_len(gen_rows[i].text);
+                uint32_t keys[128];
+                unsigned nk = gen_keys(gen_rows[i].text + at, at + 4 > lit, keys), k = 0;
+                while (k < nk && dsn_index_hash(keys[k]) != h)
+                    k++;
+                if (k == nk)
+                    continue;
+                if (nids >= 65535) {
+                    fprintf(stderr, "dsn-phrases.def: index of %s too large\n", gen_group_names[g]);
+                    exit(1);
                 }
+                ents[nids++] = gen_entry(i, at, lit);
+                for (k = 0; k < nk; k++) {
+                    uint32_t x = dsn_bits_hash(keys[k]);
+                    bits[x / 64] |= UINT64_C(1) << (x % 64);
+                }
+            }
     }
     start[NHASH] = (uint16_t)nids;
-    /* the bitmap: each entry's three bytes and the row's next one, any byte
-     * when the three end the literal part (keys as dsn_key4 loads them on
-     * this machine, as dsn_head does) */
-    static uint64_t bits[(1u << DSN_BITS_BITS) / 64];
-    memset(bits, 0, sizeof bits);
-    for (size_t i = 0; i < GEN_NROWS; i++)
-        for (unsigned o = 0; gen_indexed(i, g) && o < stride; o++) {
-            const char *p = gen_rows[i].text + off[i] + o;
-            unsigned char k[4] = {(unsigned char)p[0], (unsigned char)p[1], (unsigned char)p[2]};
-            bool any = off[i] + o + 4 > gen_literal_len(gen_rows[i].text);
-            for (unsigned b = 0; b < 256; b++) {
-                k[3] = any ? (unsigned char)b : (unsigned char)p[3];
-                uint32_t x = dsn_bits_hash(dsn_key4(k));
-                bits[x / 64] |= UINT64_C(1) << (x % 64);
-                if (!any)
-                    break;
-            }
-        }
     fprintf(out, "static const uint64_t dsn_ix_%s_bits[%u] = {", gen_group_names[g],
             (1u << DSN_BITS_BITS) / 64);
     for (size_t i = 0; i < (1u << DSN_BITS_BITS) / 64; i++)
         fprintf(out, "%s0x%llxu,", i % 4 ? " " : "\n    ", (unsigned long long)bits[i]);
     fprintf(out, "\n};\n");
-    gen_array(out, "start", gen_group_names[g], start, sizeof *start, NHASH + 1);
-    gen_array(out, "ids", gen_group_names[g], ids, sizeof *ids, nids);
-    gen_array(out, "offs", gen_group_names[g], offs, sizeof *offs, nids);
-    gen_array(out, "firsts", gen_group_names[g], firsts, sizeof *firsts, nids);
+    gen_entries(out, gen_group_names[g], start, ents, nids);
     fprintf(out, "\n");
 }
 
@@ -384,11 +421,9 @@ gen_index_header(const char *path)
             fclose(out);
             return -1;
         }
-        fprintf(out,
-                "    {dsn_ix_%s_start, dsn_ix_%s_ids, dsn_ix_%s_offs, dsn_ix_%s_firsts, "
-                "dsn_ix_%s_bits, %u, {%s}, %d},\n",
-                gen_group_names[g], gen_group_names[g], gen_group_names[g], gen_group_names[g],
-                gen_group_names[g], gen_stride((enum dsn_group)g), shorts, n);
+        fprintf(out, "    {dsn_ix_%s_start, dsn_ix_%s_ents, dsn_ix_%s_bits, %u, {%s}, %d},\n",
+                gen_group_names[g], gen_group_names[g], gen_group_names[g],
+                gen_stride((enum dsn_group)g), shorts, n);
     }
     fprintf(out, "};\n");
     return fclose(out);

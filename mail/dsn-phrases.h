@@ -69,27 +69,28 @@ struct dsn_phrase {
     const char *tag;        /* STYLE: the source name; CUE: the SMTP command */
 };
 
-/* Phrases are indexed by three bytes (ASCII-lowercased) hashed to
- * DSN_INDEX_BITS bits.  Every indexed phrase of a group has at least
- * stride + 2 bytes before any '*', so a scan looks at every stride-th
- * position only: a phrase is filed under its bytes at `stride` consecutive
- * offsets (where the index is emptiest, chosen by the generator), and a
- * sampled position meets each occurrence at exactly one of them.  The
- * entries of hash h are [start[h], start[h + 1]): rows ids[], offsets offs[]
- * and first bytes firsts[], in row order.
- *
+/* Phrases are indexed by four bytes, as dsn_key4() loads them.  Every
+ * indexed phrase of a group has at least stride + 2 bytes before any '*',
+ * so a scan looks at every stride-th position only: a phrase is filed under
+ * its bytes at `stride` consecutive offsets (where the index is emptiest,
+ * chosen by the generator), and a sampled position meets each occurrence at
+ * exactly one of them.  Where those bytes end the literal part, the fourth
+ * is any byte: the entry is filed under the hash of each key it can have.
+ * Keys hash to DSN_INDEX_BITS bits; the entries of hash h are
+ * [start[h], start[h + 1]), in row order, each with the (up to eight)
+ * literal bytes of its row from the key on (dsn_next8): many rows share a
+ * key ("deli"), and these bytes tell most of them apart. *
  * Phrases of only DSN_SHORT_LITERAL bytes before any '*' ("rbl",
  * "to:", "://") would force a stride of 1 on their whole group: they are
  * not indexed but found on their own, through one of their bytes
  * (`shorts`: row id and the offset of that byte, a rare one, chosen by the
  * generator).
  *
- * Before the index, a scan with a stride above 1 tests the four bytes at a
- * sampled position in `bits`, a bitmap of 2^DSN_BITS_BITS bits (8 KiB, stays
- * in L1) of the hashed four-byte keys (dsn_key4) of every entry: its three
- * bytes and the phrase's next one, or any byte when the three end the
- * literal part.  Most sampled positions miss there, and the index is looked
- * at only for the others (and for the last three bytes of a text). */
+ * Before the index, a scan tests the key at a sampled position in `bits`,
+ * a bitmap of 2^DSN_BITS_BITS bits (8 KiB) of the keys of every entry,
+ * hashed by the same product as the index (its top DSN_BITS_BITS bits).
+ * Most sampled positions miss there, and the index is looked at only for
+ * the others (and for the last three bytes of a text). */
 #define DSN_INDEX_BITS 12
 #define DSN_BITS_BITS 16
 #define DSN_INDEX_MAX_STRIDE 8
@@ -101,13 +102,20 @@ struct dsn_short {
     uint8_t off;
 };
 
+/* One place of one row in the index (16 bytes). */
+struct dsn_entry {
+    uint64_t next; /* the row's literal bytes from the key on, as dsn_next8() loads them */
+    uint16_t id;   /* row of the phrase table */
+    uint8_t off;   /* where in the row the key is */
+    uint8_t first; /* the row's first byte (a quick check) */
+    uint8_t shift; /* 64 - 8 * (bytes of `next` that count, 3 .. 8) */
+};
+
 struct dsn_index {
-    const uint16_t *start; /* (1 << DSN_INDEX_BITS) + 1 entries */
-    const uint16_t *ids;   /* rows of the phrase table */
-    const uint8_t *offs;   /* where in the row the hashed bytes are */
-    const uint8_t *firsts; /* the row's first byte (a quick check) */
-    const uint64_t *bits;  /* 2^DSN_BITS_BITS bits: four-byte keys present */
-    unsigned stride;       /* 1 .. DSN_INDEX_MAX_STRIDE */
+    const uint16_t *start;        /* (1 << DSN_INDEX_BITS) + 1 entries */
+    const struct dsn_entry *ents; /* by hash, then row */
+    const uint64_t *bits;         /* 2^DSN_BITS_BITS bits: keys present */
+    unsigned stride;              /* 1 .. DSN_INDEX_MAX_STRIDE */
     struct dsn_short shorts[DSN_SHORT_MAX];
     unsigned nshorts;
 };
@@ -118,16 +126,9 @@ dsn_fold(unsigned char c)
     return (unsigned char)(c + (((unsigned)c - 'A' < 26u) << 5));
 }
 
-/* key = folded bytes b0 | b1 << 8 | b2 << 16 (Fibonacci hashing). */
-static inline uint32_t
-dsn_index_hash(uint32_t key)
-{
-    return (key * UINT32_C(0x9E3779B1)) >> (32 - DSN_INDEX_BITS);
-}
-
 /* The four bytes at u in one load, each with bit 5 set: the key of the
- * bitmap.  Not a case fold (it merges more than the cases of letters), but
- * a text byte that folds to a phrase byte has that byte's key, so a bitmap
+ * index.  Not a case fold (it merges more than the cases of letters), but
+ * a text byte that folds to a phrase byte has that byte's key, so an index
  * of phrase keys misses no occurrence. */
 static inline uint32_t
 dsn_key4(const unsigned char *u)
@@ -137,11 +138,37 @@ dsn_key4(const unsigned char *u)
     return w | UINT32_C(0x20202020);
 }
 
-/* The bit of a four-byte key in the bitmap. */
+/* The eight bytes at u (zero-padded past len), each with bit 5 set, as
+ * dsn_key4(): what an index entry's `next` bytes are compared with. */
+static inline uint64_t
+dsn_next8(const unsigned char *u, size_t len)
+{
+    uint64_t w = 0;
+    if (len >= 8)
+        memcpy(&w, u, 8); /* one load */
+    else
+        memcpy(&w, u, len);
+    return w | UINT64_C(0x2020202020202020);
+}
+
+/* Fibonacci hashing of a key: the top bits of the product. */
+static inline uint32_t
+dsn_key_mix(uint32_t key4)
+{
+    return key4 * UINT32_C(0x9E3779B1);
+}
+
+/* The index hash and the bitmap bit of a key. */
+static inline uint32_t
+dsn_index_hash(uint32_t key4)
+{
+    return dsn_key_mix(key4) >> (32 - DSN_INDEX_BITS);
+}
+
 static inline uint32_t
 dsn_bits_hash(uint32_t key4)
 {
-    return (key4 * UINT32_C(0x9E3779B1)) >> (32 - DSN_BITS_BITS);
+    return dsn_key_mix(key4) >> (32 - DSN_BITS_BITS);
 }
 
 /* The first (up to) eight bytes of s[0..len), zero-padded, ASCII-lowercased
