@@ -186,31 +186,42 @@ dsn_list_group(enum dsn_list list)
     return groups[list];
 }
 
-/* Where row id first starts (at[] from its group's first row), if the
- * phrase lies entirely in [0, end). */
-static size_t
-dsn_row_at(const uint32_t *at, unsigned id, size_t end)
+/* at[] (from the first row of list's group) from the list's first row. */
+static const uint32_t *
+dsn_list_at(const uint32_t *at, enum dsn_list list)
 {
-    uint32_t a = at[id - dsn_group_first[dsn_list_group(dsn_phrases[id].list)]];
-    return a == UINT32_MAX || a + (size_t)dsn_phrases[id].len > end ? SIZE_MAX : a;
+    return at + (dsn_list_first[list] - dsn_group_first[dsn_list_group(list)]);
+}
+
+/* Where a row starts (at: found there, len: its length), if the phrase
+ * lies entirely in [0, end); or SIZE_MAX.  No branch: most rows are
+ * absent. */
+static size_t
+dsn_row_at(uint32_t at, uint8_t len, size_t end)
+{
+    return at != UINT32_MAX && (size_t)at + len <= end ? at : SIZE_MAX;
 }
 
 const struct dsn_phrase *
 dsn_rows_first(const uint32_t *at, enum dsn_list list, size_t end)
 {
-    for (unsigned id = dsn_list_first[list]; id < dsn_list_first[list + 1]; id++)
-        if (dsn_row_at(at, id, end) != SIZE_MAX)
-            return &dsn_phrases[id];
+    const uint32_t *a = dsn_list_at(at, list);
+    unsigned first = dsn_list_first[list], n = dsn_list_first[list + 1] - first;
+    for (unsigned k = 0; k < n; k++)
+        if (dsn_row_at(a[k], dsn_phrase_lens[first + k], end) != SIZE_MAX)
+            return &dsn_phrases[first + k];
     return NULL;
 }
 
 size_t
 dsn_rows_earliest(const uint32_t *at, enum dsn_list list, size_t end)
 {
+    const uint32_t *a = dsn_list_at(at, list);
+    unsigned first = dsn_list_first[list], n = dsn_list_first[list + 1] - first;
     size_t best = SIZE_MAX;
-    for (unsigned id = dsn_list_first[list]; id < dsn_list_first[list + 1]; id++) {
-        size_t a = dsn_row_at(at, id, end);
-        best = a < best ? a : best;
+    for (unsigned k = 0; k < n; k++) {
+        size_t x = dsn_row_at(a[k], dsn_phrase_lens[first + k], end);
+        best = x < best ? x : best;
     }
     return best;
 }

@@ -123,6 +123,11 @@ gen_table(FILE *out)
             fprintf(out, "DSN_REASON_UNDEFINED, NULL},\n");
     }
     fprintf(out, "};\n\n");
+    /* the lengths again, dense: dsn_rows_earliest() reads a list's at once */
+    fprintf(out, "static const uint8_t dsn_phrase_lens[DSN_PHRASE_COUNT] = {");
+    for (size_t i = 0; i < GEN_NROWS; i++)
+        fprintf(out, "%s%zu,", i % 16 ? " " : "\n    ", strlen(gen_rows[i].text));
+    fprintf(out, "\n};\n\n");
 }
 
 /* One index array; v holds n values of `width` bytes (uint8_t or uint16_t). */
