@@ -171,21 +171,28 @@ dsn_bits_hash(uint32_t key4)
     return dsn_key_mix(key4) >> (32 - DSN_BITS_BITS);
 }
 
-/* The first (up to) eight bytes of s[0..len), zero-padded, ASCII-lowercased
- * all at once: a byte in 'A'..'Z' gets 0x20 added. */
+/* The eight bytes of w ASCII-lowercased all at once: a byte in 'A'..'Z'
+ * gets 0x20 added. */
+static inline uint64_t
+dsn_fold8(uint64_t w)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
+    uint64_t low7 = w & ~highs; /* + 0x3F and + 0x25 carry into bit 7 of no other byte */
+    uint64_t ge_a = low7 + ones * (0x80 - 'A');
+    uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1);
+    return w | ((ge_a & ~gt_z & ~w & highs) >> 2);
+}
+
+/* The first (up to) eight bytes of s[0..len), zero-padded, folded. */
 static inline uint64_t
 dsn_head(const char *s, size_t len)
 {
-    const uint64_t ones = UINT64_C(0x0101010101010101), highs = UINT64_C(0x8080808080808080);
     uint64_t w = 0;
     if (len >= 8)
         memcpy(&w, s, 8); /* one load */
     else
         memcpy(&w, s, len);
-    uint64_t low7 = w & ~highs; /* + 0x3F and + 0x25 carry into bit 7 of no other byte */
-    uint64_t ge_a = low7 + ones * (0x80 - 'A');
-    uint64_t gt_z = low7 + ones * (0x80 - 'Z' - 1);
-    return w | ((ge_a & ~gt_z & ~w & highs) >> 2);
+    return dsn_fold8(w);
 }
 
 #endif
