@@ -146,19 +146,45 @@ dsn_match_short(const struct dsn_short *sh, const char *s, size_t len, dsn_match
     return true;
 }
 
-/* Every stride-th position: its key in the bitmap, then (most miss there)
- * in the index.  False stops the scan. */
+/* The positions cand[0..n) whose key is in the bitmap, in the index.
+ * False stops the scan.  Out of the sampling loop, which then holds only a
+ * few values in registers. */
+static __attribute__((noinline)) bool
+dsn_match_cands(const struct dsn_index *ix, const size_t *cand, size_t n, const char *s, size_t len,
+                dsn_match_fn fn, void *arg)
+{
+    const unsigned char *u = (const unsigned char *)s;
+    for (size_t k = 0; k < n; k++) {
+        size_t j = cand[k];
+        uint32_t h = dsn_index_hash(dsn_key4(u + j));
+        if (!dsn_match_slot(ix, h, dsn_next8(u + j, len - j), s, len, j, fn, arg))
+            return false;
+    }
+    return true;
+}
+
+/* Sampled positions per block. */
+#define DSN_BLOCK 128
+
+/* Every stride-th position: a block at a time, those whose key is in the
+ * bitmap are collected without a branch (whether one is, is
+ * unpredictable; most are not), then looked up in the index.  False stops
+ * the scan. */
 static bool
 dsn_match_sampled(const struct dsn_index *ix, const char *s, size_t len, dsn_match_fn fn, void *arg)
 {
     const unsigned char *u = (const unsigned char *)s;
     const uint64_t *bits = ix->bits;
     const size_t stride = ix->stride, end = len - 3; /* four bytes at i < end */
-    size_t i = 0;
-    for (; i < end; i += stride) {
-        uint32_t key = dsn_key4(u + i), b = dsn_bits_hash(key);
-        if (bits[b / 64] >> (b % 64) & 1 &&
-            !dsn_match_slot(ix, dsn_index_hash(key), dsn_next8(u + i, len - i), s, len, i, fn, arg))
+    size_t cand[DSN_BLOCK], i = 0;
+    while (i < end) {
+        size_t stop = end - i > stride * DSN_BLOCK ? i + stride * DSN_BLOCK : end, n = 0;
+        for (; i < stop; i += stride) {
+            uint32_t b = dsn_bits_hash(dsn_key4(u + i));
+            cand[n] = i;
+            n += bits[b / 64] >> (b % 64) & 1;
+        }
+        if (n && !dsn_match_cands(ix, cand, n, s, len, fn, arg))
             return false;
     }
     if (i != end)
