@@ -79,7 +79,8 @@ struct dsn_phrase {
  * Keys hash to DSN_INDEX_BITS bits; the entries of hash h are
  * [start[h], start[h + 1]), in row order, each with the (up to eight)
  * literal bytes of its row from the key on (dsn_next8): many rows share a
- * key ("deli"), and these bytes tell most of them apart. *
+ * key ("deli"), and these bytes tell most of them apart.
+ *
  * Phrases of only DSN_SHORT_LITERAL bytes before any '*' ("rbl",
  * "to:", "://") would force a stride of 1 on their whole group: they are
  * not indexed but found on their own, through one of their bytes
