@@ -300,8 +300,14 @@ mail_hdr_scan(const char *data, size_t len, char first, struct mail_hdr_line *v,
 {
     size_t i = 0, n = 0;
     bool open = false; /* v[n - 1] takes the continuation lines that follow */
-    if (first_field != NULL)
-        *first_field = false;
+    if (first_field != NULL) {
+        /* header_field_name stops at the first line break itself; asked
+         * here, not in the loop, which then has no test for the first line */
+        size_t colon;
+        *first_field = header_field_name(data, len, &colon) > 0;
+        if (!*first_field)
+            return 0; /* no header: the rest is not wanted */
+    }
     while (i < len) {
         const char *nl = memchr(data + i, '\n', len - i);
         size_t e = nl ? (size_t)(nl - data) : len;
@@ -312,12 +318,6 @@ mail_hdr_scan(const char *data, size_t len, char first, struct mail_hdr_line *v,
             return n;
         }
         char c = data[i];
-        if (i == 0 && first_field != NULL) {
-            size_t colon;
-            *first_field = le > 0 && header_field_name(data, le, &colon) > 0;
-            if (!*first_field)
-                return 0; /* no header: the rest is not wanted */
-        }
         if (c == ' ' || c == '\t') {
             if (open) /* RFC 5322 §2.2.3 folding */
                 v[n - 1].len = le - (size_t)(v[n - 1].s - data);
