@@ -159,7 +159,7 @@ decode_qp_special(char c)
 }
 
 /* Copies the run of bytes before the next '=', LF or CR (QP text is
- * mostly such runs) to *o, eight bytes a step: one search for all three,
+ * mostly such runs) to o, eight bytes a step: one search for all three,
  * where memchr took one each and memcpy another call.  A step stores all
  * eight bytes; the caller's room for two output bytes per input byte
  * covers that.  Returns the run's length. */
@@ -168,19 +168,25 @@ decode_qp_run(char *o, const char *s, size_t len)
 {
     const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones * 0x80;
     size_t i = 0;
-    for (; i + 8 <= len; i += 8) {
-        uint64_t w;
+    while (i + 8 <= len) {
+        uint64_t w, eq;
         memcpy(&w, s + i, 8);
         memcpy(o + i, &w, 8);
-        uint64_t a = w ^ (ones * '='), b = w ^ (ones * '\n'), c = w ^ (ones * '\r');
-        /* the high bit of each zero byte of a, b or c; exact for the
-         * first one (a borrow only reaches the bytes after a zero byte) */
-        uint64_t z = ((a - ones) & ~a) | ((b - ones) & ~b) | ((c - ones) & ~c);
-        if ((z & highs) != 0) {
-            if (DECODE_LITTLE_ENDIAN)
-                return i + (size_t)__builtin_ctzll(z & highs) / 8;
-            break;
+        eq = w ^ (ones * '=');
+        /* the high bit of each byte that is '=' or below 0x0E (LF, CR and
+         * a few controls, such as tab); exact for the first such byte, as
+         * a borrow only reaches the bytes after it */
+        uint64_t z = (((eq - ones) & ~eq) | ((w - ones * 0x0E) & ~w)) & highs;
+        if (z == 0) {
+            i += 8;
+            continue;
         }
+        if (!DECODE_LITTLE_ENDIAN)
+            break;
+        size_t k = i + (size_t)__builtin_ctzll(z) / 8;
+        if (decode_qp_special(s[k]))
+            return k;
+        i = k + 1; /* a tab or the like, already copied */
     }
     for (; i < len && !decode_qp_special(s[i]); i++)
         o[i] = s[i];
