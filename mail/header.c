@@ -476,6 +476,17 @@ header_jp_initial(struct strbuf *out, char **in, size_t *inleft)
     }
 }
 
+/* How much of ISO-2022-JP text from `in` (where header_jp_initial stopped)
+ * iconv must convert: up to and including the next ESC ( B, after which
+ * the text is ASCII again and header_jp_initial's (what is so marked is
+ * mostly plain English); or all of it. */
+static size_t
+header_jp_shifted(const char *in, size_t inleft)
+{
+    const char *back = memmem(in, inleft, "\x1b(B", 3);
+    return back ? (size_t)(back - in) + 3 : inleft;
+}
+
 /* iconv conversion; returns -1 if iconv does not know the charset. */
 static int
 header_iconv(struct strbuf *out, const char *charset, const char *s, size_t len)
@@ -492,10 +503,15 @@ header_iconv(struct strbuf *out, const char *charset, const char *s, size_t len)
     while (inleft > 0) {
         char *o = buf;
         size_t oleft = sizeof buf;
-        size_t r = iconv(cd, &in, &inleft, &o, &oleft);
+        size_t take = jp ? header_jp_shifted(in, inleft) : inleft, rest = inleft - take;
+        size_t r = iconv(cd, &in, &take, &o, &oleft);
         strbuf_add(out, buf, sizeof buf - oleft);
-        if (r != (size_t)-1 || errno == E2BIG)
+        inleft = take + rest;
+        if (r != (size_t)-1 || errno == E2BIG) {
+            if (jp && take == 0) /* back to ASCII: the initial state */
+                header_jp_initial(out, &in, &inleft);
             continue;
+        }
         /* EILSEQ / EINVAL: one bad byte becomes U+FFFD, then go on */
         utf8_encode(out, UTF8_REPLACEMENT);
         in++, inleft--;
