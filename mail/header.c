@@ -14,6 +14,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <iconv.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -454,6 +455,33 @@ header_charset_alias(const char *cs)
  * iconv converts a byte and a call at a time.  Takes what is certain
  * before the next escape; iconv does the rest.
  */
+static bool
+header_jp_plain(unsigned char c)
+{
+    return c < 0x80 && c != 0x1b && c != 0x0e && c != 0x0f && c != '\0';
+}
+
+/* Length of the run of header_jp_plain bytes at s, eight a step: a word
+ * holds none other when no byte is 8-bit, NUL, ESC, or SO or SI (which
+ * differ in the low bit only). */
+static size_t
+header_jp_run(const char *s, size_t len)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones * 0x80;
+    size_t i = 0;
+    for (; i + 8 <= len; i += 8) {
+        uint64_t w, sh, esc;
+        memcpy(&w, s + i, 8);
+        sh = (w ^ (ones * 0x0e)) & (ones * 0xfe);
+        esc = w ^ (ones * 0x1b);
+        if (((w | ((w - ones) & ~w) | (sh - ones) | ((esc - ones) & ~esc)) & highs) != 0)
+            break;
+    }
+    while (i < len && header_jp_plain((unsigned char)s[i]))
+        i++;
+    return i;
+}
+
 static void
 header_jp_initial(struct strbuf *out, char **in, size_t *inleft)
 {
@@ -464,9 +492,7 @@ header_jp_initial(struct strbuf *out, char **in, size_t *inleft)
             utf8_encode(out, UTF8_REPLACEMENT);
             n = 1;
         } else {
-            while (n < *inleft && (unsigned char)(*in)[n] < 0x80 && (*in)[n] != 0x1b &&
-                   (*in)[n] != 0x0e && (*in)[n] != 0x0f && (*in)[n] != '\0')
-                n++;
+            n = header_jp_run(*in, *inleft);
             strbuf_add(out, *in, n);
         }
         if (n == 0)
