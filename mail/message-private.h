@@ -12,6 +12,9 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "mail/base/strbuf.h"
 
@@ -20,14 +23,42 @@
 /* A bump allocator: the MIME tree, its strings and the header list are
  * freed at once with the message.  Blocks are malloc'd with xmalloc (sizes
  * are bounded by the message size, which is bounded). */
-struct mail_arena_block;
+struct mail_arena_block {
+    struct mail_arena_block *next;
+    size_t used, size;
+    max_align_t data[];
+};
 struct mail_arena {
     struct mail_arena_block *head;
     struct mail_arena_block *own; /* a block in its owner's allocation: not freed */
 };
 
-void *mail_arena_alloc(struct mail_arena *a, size_t size);
-void *mail_arena_calloc(struct mail_arena *a, size_t n, size_t size);
+/* mail_arena_alloc's slow path: a new block (message.c). */
+void *mail_arena_grow(struct mail_arena *a, size_t size);
+
+/* Inline: the MIME tree makes a few dozen small allocations a message, and
+ * a constant size lets the compiler clear a struct without a memset call. */
+static inline void *
+mail_arena_alloc(struct mail_arena *a, size_t size)
+{
+    size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+    struct mail_arena_block *b = a->head;
+    if (b == NULL || b->size - b->used < size)
+        return mail_arena_grow(a, size);
+    void *p = (char *)b->data + b->used;
+    b->used += size;
+    return p;
+}
+
+static inline void *
+mail_arena_calloc(struct mail_arena *a, size_t n, size_t size)
+{
+    if (size != 0 && n > SIZE_MAX / size)
+        abort(); /* callers bound n by MAIL_MAX_PARTS or the message size */
+    void *p = mail_arena_alloc(a, n * size);
+    memset(p, 0, n * size);
+    return p;
+}
 char *mail_arena_strndup(struct mail_arena *a, const char *s, size_t n);
 char *mail_arena_strdup(struct mail_arena *a, const char *s);
 void mail_arena_free(struct mail_arena *a);

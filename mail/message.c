@@ -26,40 +26,19 @@
 
 /* ---- arena ---- */
 
-struct mail_arena_block {
-    struct mail_arena_block *next;
-    size_t used, size;
-    max_align_t data[];
-};
-
 #define MAIL_ARENA_BLOCK 16384
 
 void *
-mail_arena_alloc(struct mail_arena *a, size_t size)
+mail_arena_grow(struct mail_arena *a, size_t size)
 {
-    size = (size + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
-    struct mail_arena_block *b = a->head;
-    if (b == NULL || b->size - b->used < size) {
-        size_t bsize = size > MAIL_ARENA_BLOCK ? size : MAIL_ARENA_BLOCK;
-        b = xmalloc(sizeof *b + bsize);
-        b->used = 0;
-        b->size = bsize;
-        b->next = a->head;
-        a->head = b;
-    }
-    void *p = (char *)b->data + b->used;
-    b->used += size;
-    return p;
-}
-
-void *
-mail_arena_calloc(struct mail_arena *a, size_t n, size_t size)
-{
-    if (size != 0 && n > SIZE_MAX / size)
-        abort(); /* callers bound n by MAIL_MAX_PARTS or the message size */
-    void *p = mail_arena_alloc(a, n * size);
-    memset(p, 0, n * size);
-    return p;
+    /* size is rounded already (mail_arena_alloc) */
+    size_t bsize = size > MAIL_ARENA_BLOCK ? size : MAIL_ARENA_BLOCK;
+    struct mail_arena_block *b = xmalloc(sizeof *b + bsize);
+    b->used = size;
+    b->size = bsize;
+    b->next = a->head;
+    a->head = b;
+    return b->data;
 }
 
 char *
