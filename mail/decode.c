@@ -175,8 +175,9 @@ decode_qp_run(char *o, const char *s, size_t len)
         eq = w ^ (ones * '=');
         /* the high bit of each byte that is '=' or below 0x0E (LF, CR and
          * a few controls, such as tab); exact for the first such byte, as
-         * a borrow only reaches the bytes after it */
-        uint64_t z = (((eq - ones) & ~eq) | ((w - ones * 0x0E) & ~w)) & highs;
+         * a borrow only reaches the bytes after it.  (~eq and ~w have the
+         * same high bits: one mask serves both.) */
+        uint64_t z = ((eq - ones) | (w - ones * 0x0E)) & ~w & highs;
         if (z == 0) {
             i += 8;
             continue;

@@ -99,6 +99,12 @@ size_t
 utf8_ascii_len(const char *s, size_t len)
 {
     size_t i = 0;
+    for (; i + 32 <= len; i += 32) { /* the texts are long: four words a test */
+        uint64_t w[4];
+        memcpy(w, s + i, 32);
+        if ((w[0] | w[1] | w[2] | w[3]) & 0x8080808080808080ull)
+            break;
+    }
     for (; i + 8 <= len; i += 8) {
         uint64_t w;
         memcpy(&w, s + i, 8);
