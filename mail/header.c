@@ -309,10 +309,18 @@ mail_hdr_scan(const char *data, size_t len, char first, struct mail_hdr_line *v,
         if (!*first_field)
             return 0; /* no header: the rest is not wanted */
     }
+    if (len > 0 && data[0] == '\n') { /* an empty header */
+        *header_len = 0;
+        *body_off = 1;
+        return 0;
+    }
     while (i < len) {
         const char *nl = memchr(data + i, '\n', len - i);
         size_t e = nl ? (size_t)(nl - data) : len;
-        size_t le = e > i && data[e - 1] == '\r' ? e - 1 : e;
+        /* less a CR before the line break, without a branch (LF and CRLF
+         * files come mixed); e > 0, and data[e - 1] is the last line's LF
+         * when this line is empty */
+        size_t le = e - (data[e - 1] == '\r');
         if (le == i && nl != NULL) { /* an empty line (RFC 5322 §2.1) */
             *header_len = i;
             *body_off = e + 1;
