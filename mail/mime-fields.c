@@ -59,6 +59,25 @@ mime_lower(struct mail_arena *a, const char *s)
     return mime_lower_span(a, (struct mail_ctype_span){s, strlen(s)});
 }
 
+/* Parameter names are compared often and seldom alike: the first byte
+ * tells most apart without a strcmp call. */
+static bool
+mime_name_eq(const char *a, const char *b)
+{
+    return a[0] == b[0] && strcmp(a, b) == 0;
+}
+
+/* s itself if it has no capital (it is in the arena too), else a
+ * lowercase copy. */
+static const char *
+mime_lower_shared(struct mail_arena *a, const char *s)
+{
+    for (const char *q = s; *q; q++)
+        if (*q >= 'A' && *q <= 'Z')
+            return mime_lower(a, s);
+    return s;
+}
+
 static void
 mime_raw_add(struct mail_arena *a, struct mime_rawparams *rp, const char *name, const char *value)
 {
@@ -172,7 +191,7 @@ mime_resolve_params(struct mail_arena *a, const struct mime_rawparams *rp, struc
     if (rp->simple) { /* what the loop below does with such parameters */
         for (size_t i = 0; i < rp->n; i++) {
             size_t j = 0;
-            while (j < n && strcmp(out[j].name, rp->v[i].name) != 0)
+            while (j < n && !mime_name_eq(out[j].name, rp->v[i].name))
                 j++;
             if (j == n) /* a duplicate: the first wins */
                 out[n++] = rp->v[i];
@@ -569,7 +588,7 @@ static const char *
 mime_find(const struct mail_param *p, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
-        if (strcmp(p[i].name, name) == 0)
+        if (mime_name_eq(p[i].name, name))
             return p[i].value;
     return NULL;
 }
@@ -607,7 +626,7 @@ mime_end(struct mime_state *st)
     part->nparams = mime_resolve_params(a, &st->ct, params);
     part->params = params;
     const char *cs = mime_find(params, part->nparams, "charset");
-    part->charset = cs && cs[0] ? mime_lower(a, cs) : NULL;
+    part->charset = cs && cs[0] ? mime_lower_shared(a, cs) : NULL;
 
     struct mail_param dparams[MIME_MAX_PARAMS];
     size_t nd = mime_resolve_params(a, &st->dsp, dparams);

@@ -245,6 +245,14 @@ mime_set_children(struct mime_ctx *ctx, struct mail_part *part, const struct mim
         free(hd);
 }
 
+/* Is a type or subtype (lowercase) `name`?  Its first byte tells most
+ * apart without a strcmp call. */
+static bool
+mime_name_is(const char *s, const char *name)
+{
+    return s[0] == name[0] && strcmp(s, name) == 0;
+}
+
 static void
 mime_multipart(struct mime_ctx *ctx, struct mail_part *part)
 {
@@ -274,7 +282,7 @@ mime_multipart(struct mime_ctx *ctx, struct mail_part *part)
     }
     part->truncated = part->truncated || !closed;
     /* RFC 2046 §5.1.5: in a digest, parts default to message/rfc822 */
-    bool digest = strcmp(part->subtype, "digest") == 0;
+    bool digest = mime_name_is(part->subtype, "digest");
     mime_set_children(ctx, part, r, n, digest ? "message" : "text", digest ? "rfc822" : "plain");
     if (r != few)
         free(r);
@@ -292,8 +300,8 @@ mime_encoded(const struct mail_part *part)
 static bool
 mime_is_message(const struct mail_part *part)
 {
-    return strcmp(part->type, "message") == 0 &&
-           (strcmp(part->subtype, "rfc822") == 0 || strcmp(part->subtype, "global") == 0);
+    return mime_name_is(part->type, "message") &&
+           (mime_name_is(part->subtype, "rfc822") || mime_name_is(part->subtype, "global"));
 }
 
 /* The enclosed message's body is parsed now; its envelope only when asked
@@ -311,7 +319,7 @@ mime_enclosed(struct mime_ctx *ctx, struct mail_part *part)
 static void
 mime_descend(struct mime_ctx *ctx, struct mail_part *part)
 {
-    bool multi = strcmp(part->type, "multipart") == 0;
+    bool multi = mime_name_is(part->type, "multipart");
     bool encl = mime_is_message(part);
     if (!multi && !encl)
         return;
