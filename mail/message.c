@@ -181,30 +181,51 @@ mail_message_parse(const char *data, size_t len, struct nx_err *err)
     return mail_message_adopt(copy, len, err);
 }
 
+/* The size of the file open as fd.  lseek to its end costs a third of
+ * fstat (which glibc makes an fstatat with an empty path, a path walk in
+ * the kernel); where lseek cannot tell (pipes, some special files, a
+ * result over the limit, such as a directory's end on some file systems),
+ * fstat answers, as it always did.  The reads that follow give their
+ * offset (pread), so where lseek left the file does not matter. */
+static int
+message_file_size(int fd, uint64_t *size)
+{
+    off_t end = lseek(fd, 0, SEEK_END);
+    if (end >= 0 && (uint64_t)end <= MAIL_MAX_MESSAGE_SIZE) {
+        *size = (uint64_t)end;
+        return 0;
+    }
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return -1;
+    *size = (uint64_t)st.st_size;
+    return 0;
+}
+
 struct mail_message *
 mail_message_load(const char *path, struct nx_err *err)
 {
-    struct stat st;
     struct mail_message *msg = NULL;
     char *buf;
     size_t got = 0;
+    uint64_t size;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) {
         nx_err_sys(err, errno, "cannot open %s", path);
         return NULL;
     }
-    if (fstat(fd, &st) < 0) {
+    if (message_file_size(fd, &size) < 0) {
         nx_err_sys(err, errno, "cannot stat %s", path);
         goto fail;
     }
-    if ((uint64_t)st.st_size > MAIL_MAX_MESSAGE_SIZE) {
+    if (size > MAIL_MAX_MESSAGE_SIZE) {
         nx_err_set(err, NX_ERR_LIMIT, "%s is larger than the %u byte limit", path,
                    MAIL_MAX_MESSAGE_SIZE);
         goto fail;
     }
     /* One allocation for the message, its first arena block and the bytes:
      * files are read whole, so one malloc and one free each, not four. */
-    size_t want = (size_t)st.st_size;
+    size_t want = (size_t)size;
     size_t blk = (sizeof *msg + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
     size_t off = blk + sizeof(struct mail_arena_block) + MAIL_ARENA_BLOCK;
     msg = xmalloc(off + want + 1);
@@ -216,7 +237,7 @@ mail_message_load(const char *path, struct nx_err *err)
     msg->arena.head = msg->arena.own = b;
     buf = (char *)msg + off;
     while (got < want) {
-        ssize_t n = read(fd, buf + got, want - got);
+        ssize_t n = pread(fd, buf + got, want - got, (off_t)got);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
