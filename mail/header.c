@@ -409,32 +409,89 @@ static const uint16_t header_cp1252[32] = {
     0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178,
 };
 
-/* Every byte becomes at most three (U+2000..U+FFFD): written in place. */
+/* ISO-8859-15 is Latin-1 but for eight code points (as glibc's converter,
+ * which test-decode.c compares): converted here, sparing an iconv_open. */
+static uint32_t
+header_latin9(unsigned char c)
+{
+    switch (c) {
+    case 0xA4:
+        return 0x20AC;
+    case 0xA6:
+        return 0x0160;
+    case 0xA8:
+        return 0x0161;
+    case 0xB4:
+        return 0x017D;
+    case 0xB8:
+        return 0x017E;
+    case 0xBC:
+        return 0x0152;
+    case 0xBD:
+        return 0x0153;
+    case 0xBE:
+        return 0x0178;
+    default:
+        return c;
+    }
+}
+
+/* cp (below U+10000) as UTF-8 at *o. */
 static void
-header_cp1252_to_utf8(struct strbuf *out, const char *s, size_t len)
+header_put_utf8(unsigned char **o, uint32_t cp)
+{
+    unsigned char *p = *o;
+    if (cp < 0x80) {
+        *p++ = (unsigned char)cp;
+    } else if (cp < 0x800) {
+        *p++ = (unsigned char)(0xC0 | (cp >> 6));
+        *p++ = (unsigned char)(0x80 | (cp & 0x3F));
+    } else {
+        *p++ = (unsigned char)(0xE0 | (cp >> 12));
+        *p++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
+        *p++ = (unsigned char)(0x80 | (cp & 0x3F));
+    }
+    *o = p;
+}
+
+/* Room for three bytes a byte (U+2000..U+FFFD at most); where they go. */
+static unsigned char *
+header_8bit_room(struct strbuf *out, size_t len)
 {
     if (len > (SIZE_MAX - out->len - 1) / 3)
         abort(); /* callers bound len by MAIL_MAX_MESSAGE_SIZE */
     strbuf_grow(out, 3 * len);
-    unsigned char *o = (unsigned char *)out->buf + out->len;
+    return (unsigned char *)out->buf + out->len;
+}
+
+static void
+header_8bit_done(struct strbuf *out, const unsigned char *o)
+{
+    out->len = (size_t)((const char *)o - out->buf);
+    out->buf[out->len] = '\0';
+}
+
+static void
+header_cp1252_to_utf8(struct strbuf *out, const char *s, size_t len)
+{
+    unsigned char *o = header_8bit_room(out, len);
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         uint32_t cp = c;
         if (c >= 0x80 && c < 0xA0)
             cp = header_cp1252[c - 0x80] ? header_cp1252[c - 0x80] : UTF8_REPLACEMENT;
-        if (cp < 0x80) {
-            *o++ = (unsigned char)cp;
-        } else if (cp < 0x800) {
-            *o++ = (unsigned char)(0xC0 | (cp >> 6));
-            *o++ = (unsigned char)(0x80 | (cp & 0x3F));
-        } else {
-            *o++ = (unsigned char)(0xE0 | (cp >> 12));
-            *o++ = (unsigned char)(0x80 | ((cp >> 6) & 0x3F));
-            *o++ = (unsigned char)(0x80 | (cp & 0x3F));
-        }
+        header_put_utf8(&o, cp);
     }
-    out->len = (size_t)((char *)o - out->buf);
-    out->buf[out->len] = '\0';
+    header_8bit_done(out, o);
+}
+
+static void
+header_latin9_to_utf8(struct strbuf *out, const char *s, size_t len)
+{
+    unsigned char *o = header_8bit_room(out, len);
+    for (size_t i = 0; i < len; i++)
+        header_put_utf8(&o, header_latin9((unsigned char)s[i]));
+    header_8bit_done(out, o);
 }
 
 /* Charsets we decode without iconv, or map to a superset iconv knows. */
@@ -525,13 +582,19 @@ header_jp_shifted(const char *in, size_t inleft)
 static int
 header_iconv(struct strbuf *out, const char *charset, const char *s, size_t len)
 {
+    bool jp = strcasecmp(charset, "iso-2022-jp") == 0;
+    if (jp && header_jp_run(s, len) == len) {
+        /* ASCII throughout, as iconv would give it (or the fallback, were
+         * there no iconv): no iconv_open, which costs more than all this */
+        strbuf_add(out, s, len);
+        return 0;
+    }
     iconv_t cd = iconv_open("UTF-8", charset);
     if (cd == (iconv_t)-1)
         return -1;
     char *in = (char *)s;
     size_t inleft = len;
     char buf[1024];
-    bool jp = strcasecmp(charset, "iso-2022-jp") == 0;
     if (jp)
         header_jp_initial(out, &in, &inleft);
     while (inleft > 0) {
@@ -573,6 +636,10 @@ mail_charset_to_utf8(struct strbuf *out, const char *charset, const char *s, siz
             mail_utf8_repair(out, s, len);
         else
             header_cp1252_to_utf8(out, s, len);
+        return;
+    }
+    if (strcasecmp(cs, "iso-8859-15") == 0) {
+        header_latin9_to_utf8(out, s, len);
         return;
     }
     size_t start = out->len;
