@@ -299,8 +299,8 @@ size_t
 mail_hdr_scan(const char *data, size_t len, char first, struct mail_hdr_line *v, size_t max,
               size_t *header_len, size_t *body_off, bool *first_field)
 {
-    size_t i = 0, n = 0;
-    bool open = false; /* v[n - 1] takes the continuation lines that follow */
+    size_t i = 0, n = 0, any = first == 0, cur = 0; /* cur: where v[n - 1]'s line starts */
+    size_t open = 0; /* 1: v[n - 1] takes the continuation lines that follow */
     if (first_field != NULL) {
         /* header_field_name stops at the first line break itself; asked
          * here, not in the loop, which then has no test for the first line */
@@ -326,18 +326,18 @@ mail_hdr_scan(const char *data, size_t len, char first, struct mail_hdr_line *v,
             *body_off = e + 1;
             return n;
         }
+        /* A line starts an entry (v[n]), extends the open one (v[n - 1],
+         * RFC 5322 §2.2.3 folding) or is passed over: which, is worked out
+         * with bit operations, not branches (that is anyone's guess a
+         * line); in a top-level header `open` is nearly always true. */
         char c = data[i];
-        if (c == ' ' || c == '\t') {
-            if (open) /* RFC 5322 §2.2.3 folding */
-                v[n - 1].len = le - (size_t)(v[n - 1].s - data);
-        } else if (first == 0 || (char)(c | 0x20) == first) {
-            open = n < max;
-            if (open)
-                v[n] = (struct mail_hdr_line){data + i, le - i};
-            n++;
-        } else {
-            open = false;
-        }
+        size_t fold = (c == ' ') | (c == '\t');
+        size_t start = (fold ^ 1) & (any | ((char)(c | 0x20) == first));
+        open = (start & (n < max)) | (fold & open); /* (never both) */
+        cur += (i - cur) & ((size_t)0 - start);     /* i if start */
+        if (open)
+            v[n - 1 + start] = (struct mail_hdr_line){data + cur, le - cur};
+        n += start;
         if (nl == NULL)
             break;
         i = e + 1;
