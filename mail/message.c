@@ -93,6 +93,32 @@ message_count_bare_cr(const char *s, size_t len)
     return n;
 }
 
+#define MESSAGE_CR_CHUNK 128
+
+/* Is there a CR not followed by LF in s[0..len)?  Most files have no CR
+ * (one memchr); in a CRLF file, where memchr would stop at every line,
+ * chunks are tested whole, with no branch a byte (compilers vectorise
+ * the inner loop).  Reads only s[0..len). */
+static bool
+message_has_bare_cr(const char *s, size_t len)
+{
+    const char *cr = memchr(s, '\r', len);
+    if (cr == NULL)
+        return false;
+    size_t i = (size_t)(cr - s);
+    for (; len - i > MESSAGE_CR_CHUNK; i += MESSAGE_CR_CHUNK) { /* s[i + CHUNK] is in s */
+        unsigned char bare = 0;
+        for (size_t k = 0; k < MESSAGE_CR_CHUNK; k++)
+            bare |= (s[i + k] == '\r') & (s[i + k + 1] != '\n');
+        if (bare)
+            return true;
+    }
+    for (; i < len; i++)
+        if (s[i] == '\r' && (i + 1 == len || s[i + 1] != '\n'))
+            return true;
+    return false;
+}
+
 /* Files with CR-only line ends (old Mac mail) are parsed as if LF: the
  * parsers know LF and CRLF.  Decided by majority so a stray CR in an LF
  * file changes nothing. */
@@ -102,10 +128,10 @@ message_normalise(struct mail_message *msg)
     const char *s = msg->raw;
     msg->text = msg->raw;
     msg->text_len = msg->raw_len;
-    size_t bare_cr = message_count_bare_cr(s, msg->raw_len);
     msg->plain_eol = true;
-    if (bare_cr == 0)
+    if (!message_has_bare_cr(s, msg->raw_len))
         return;
+    size_t bare_cr = message_count_bare_cr(s, msg->raw_len);
     msg->plain_eol = false;
     if (bare_cr <= message_count_lf(s, msg->raw_len))
         return;
