@@ -194,6 +194,26 @@ mail_message_adopt(char *data, size_t len, struct nx_err *err)
     return msg;
 }
 
+/* One allocation for the message, its first arena block and room for len
+ * bytes and a NUL (*buf): one malloc and one free a message, not four.
+ * The caller fills *buf and sets raw, raw_len and raw_inline. */
+static struct mail_message *
+message_alloc(size_t len, char **buf)
+{
+    size_t blk =
+        (sizeof(struct mail_message) + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
+    size_t off = blk + sizeof(struct mail_arena_block) + MAIL_ARENA_BLOCK;
+    struct mail_message *msg = xmalloc(off + len + 1);
+    memset(msg, 0, sizeof *msg);
+    struct mail_arena_block *b = (struct mail_arena_block *)((char *)msg + blk);
+    b->next = NULL;
+    b->used = 0;
+    b->size = MAIL_ARENA_BLOCK;
+    msg->arena.head = msg->arena.own = b;
+    *buf = (char *)msg + off;
+    return msg;
+}
+
 struct mail_message *
 mail_message_parse(const char *data, size_t len, struct nx_err *err)
 {
@@ -201,10 +221,15 @@ mail_message_parse(const char *data, size_t len, struct nx_err *err)
         char *none = NULL; /* adopt reports the right error and frees nothing */
         return mail_message_adopt(none, data == NULL ? 0 : len, err);
     }
-    char *copy = xmalloc(len + 1);
+    char *copy;
+    struct mail_message *msg = message_alloc(len, &copy);
     memcpy(copy, data, len);
     copy[len] = '\0';
-    return mail_message_adopt(copy, len, err);
+    msg->raw = copy;
+    msg->raw_len = len;
+    msg->raw_inline = true;
+    message_start(msg);
+    return msg;
 }
 
 /* The size of the file open as fd.  lseek to its end costs a third of
@@ -249,19 +274,8 @@ mail_message_load(const char *path, struct nx_err *err)
                    MAIL_MAX_MESSAGE_SIZE);
         goto fail;
     }
-    /* One allocation for the message, its first arena block and the bytes:
-     * files are read whole, so one malloc and one free each, not four. */
     size_t want = (size_t)size;
-    size_t blk = (sizeof *msg + _Alignof(max_align_t) - 1) & ~(_Alignof(max_align_t) - 1);
-    size_t off = blk + sizeof(struct mail_arena_block) + MAIL_ARENA_BLOCK;
-    msg = xmalloc(off + want + 1);
-    memset(msg, 0, sizeof *msg);
-    struct mail_arena_block *b = (struct mail_arena_block *)((char *)msg + blk);
-    b->next = NULL;
-    b->used = 0;
-    b->size = MAIL_ARENA_BLOCK;
-    msg->arena.head = msg->arena.own = b;
-    buf = (char *)msg + off;
+    msg = message_alloc(want, &buf);
     while (got < want) {
         ssize_t n = pread(fd, buf + got, want - got, (off_t)got);
         if (n < 0 && errno == EINTR)
