@@ -23,7 +23,6 @@
  * Pure functions; bounded by DSN_MAX_DIAGNOSTIC.
  */
 #include <ctype.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -276,15 +275,18 @@ void
 dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind)
 {
     const char *d = r->diagnostic ? r->diagnostic : "";
-    r->reply_code = dsn_reply_find(d, strlen(d));
+    size_t dl = strlen(d);
+    r->reply_code = dsn_reply_find(d, dl);
     if (!r->smtp_command[0])
-        dsn_smtp_command(d, strlen(d), r->smtp_command);
+        dsn_smtp_command(d, dl, r->smtp_command);
     if (kind == DSN_KIND_REPORT || kind == DSN_KIND_BOUNCE)
         dsn_pick_status(r);
     r->reason = dsn_reason_decide(r, kind);
     if (!r->status[0] && (kind == DSN_KIND_REPORT || kind == DSN_KIND_BOUNCE)) {
         const char *rest = dsn_reason_codes[r->reason] ? dsn_reason_codes[r->reason] : ".0.0";
-        snprintf(r->status, sizeof r->status, "%d%s", dsn_infer_class(r), rest);
+        /* the class digit and the rest (at most ".7.26"): no snprintf */
+        r->status[0] = (char)('0' + dsn_infer_class(r));
+        memcpy(r->status + 1, rest, strlen(rest) + 1);
         r->status_inferred = true;
     }
     if (r->action == DSN_ACTION_UNKNOWN && r->status[0])
@@ -310,6 +312,8 @@ dsn_smtp_command(const char *text, size_t len, char out[8])
     const struct dsn_phrase *cue = dsn_match_last(DSN_LIST_CUE, text, len);
     if (!cue)
         return false;
-    snprintf(out, 8, "%s", cue->tag);
+    size_t n = strnlen(cue->tag, 7); /* as snprintf would cut it */
+    memcpy(out, cue->tag, n);
+    out[n] = '\0';
     return true;
 }

@@ -59,13 +59,25 @@ struct dsn_reader {
     size_t nlines;
     struct dsn_cand *cands;
     size_t ncands;
-    char *exclude[8];     /* addresses that are not recipients (owned) */
-    bool exclude_hard[8]; /* hard: never; soft: unless alone on its line */
+    const char *exclude[8]; /* addresses that are not recipients (borrowed: header */
+    size_t exclude_len[8];  /* values and the original's From live as long) */
+    bool exclude_hard[8];   /* hard: never; soft: unless alone on its line */
     size_t nexclude;
     bool lazy;          /* cands holds every address, ranked when first asked (dsn_cand_rank_of) */
     bool has_cands;     /* dsn_reader_cands() has run */
     struct strbuf diag; /* ctx->reader's: the words of one recipient (dsn_scratch) */
 };
+
+/* Case-insensitive (ASCII) compare of n bytes: strncasecmp's answer on
+ * spans without NUL, without a call on these short spans. */
+static bool
+dsn_caseeq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (dsn_fold((unsigned char)a[i]) != dsn_fold((unsigned char)b[i]))
+            return false;
+    return true;
+}
 
 /* Lines that quote header fields or trace data: their addresses are senders,
  * message ids or hops, never failed recipients. */
@@ -154,7 +166,8 @@ dsn_exclude_add(struct dsn_reader *rd, const char *value, bool hard)
          at != SIZE_MAX && rd->nexclude < sizeof rd->exclude / sizeof rd->exclude[0];
          at = dsn_addr_next(value, len, at + alen, &alen)) {
         rd->exclude_hard[rd->nexclude] = hard;
-        rd->exclude[rd->nexclude++] = xstrndup(value + at, alen);
+        rd->exclude_len[rd->nexclude] = alen;
+        rd->exclude[rd->nexclude++] = value + at;
     }
 }
 
@@ -170,7 +183,7 @@ dsn_excluded(const struct dsn_reader *rd, const char *a, size_t alen)
             return 2;
     int found = 0;
     for (size_t i = 0; i < rd->nexclude; i++)
-        if (strlen(rd->exclude[i]) == alen && strncasecmp(rd->exclude[i], a, alen) == 0)
+        if (rd->exclude_len[i] == alen && dsn_caseeq(rd->exclude[i], a, alen))
             found = rd->exclude_hard[i] ? 2 : (found ? found : 1);
     return found;
 }
@@ -212,9 +225,18 @@ dsn_transcript_line(const char *p, size_t len)
 static bool
 dsn_sender_context(const struct dsn_reader *rd, size_t li)
 {
-    static const char *const cues[] = {"sent by",  "sent by:",       "message from",    "from:",
-                                       "sender:",  "to the address", "to the address:", "contact",
-                                       "contact:", "send mail to",   "send mail to:"};
+#define DSN_CUE(s)                                                                                 \
+    {                                                                                              \
+        s, sizeof s - 1                                                                            \
+    }
+    static const struct {
+        const char *s;
+        size_t n;
+    } cues[] = {DSN_CUE("sent by"),         DSN_CUE("sent by:"),     DSN_CUE("message from"),
+                DSN_CUE("from:"),           DSN_CUE("sender:"),      DSN_CUE("to the address"),
+                DSN_CUE("to the address:"), DSN_CUE("contact"),      DSN_CUE("contact:"),
+                DSN_CUE("send mail to"),    DSN_CUE("send mail to:")};
+#undef DSN_CUE
     while (li > 0) {
         li--;
         const char *t = rd->text + rd->lines[li].start;
@@ -222,9 +244,13 @@ dsn_sender_context(const struct dsn_reader *rd, size_t li)
         dsn_trim(&t, &tl);
         if (tl == 0)
             continue;
+        /* every cue ends in one of these: most lines end otherwise */
+        unsigned char last = dsn_fold((unsigned char)t[tl - 1]);
+        if (last != 'y' && last != ':' && last != 'm' && last != 's' && last != 't' && last != 'o')
+            return false;
         for (size_t i = 0; i < sizeof cues / sizeof cues[0]; i++) {
-            size_t n = strlen(cues[i]);
-            if (tl >= n && strncasecmp(t + tl - n, cues[i], n) == 0)
+            size_t n = cues[i].n;
+            if (tl >= n && dsn_caseeq(t + tl - n, cues[i].s, n))
                 return true;
         }
         return false;
@@ -564,7 +590,7 @@ dsn_rcpt_seen(const struct dsn_report *rep, size_t from, const char *a, size_t a
 {
     for (size_t i = from; i < rep->nrcpts; i++)
         if (rep->rcpts[i].recipient && strlen(rep->rcpts[i].recipient) == alen &&
-            strncasecmp(rep->rcpts[i].recipient, a, alen) == 0)
+            dsn_caseeq(rep->rcpts[i].recipient, a, alen))
             return true;
     return false;
 }
@@ -614,7 +640,7 @@ static struct dsn_reader *
 dsn_notice_reader(struct dsn_ctx *ctx)
 {
     if (!ctx->reader) {
-        struct dsn_reader *nrd = xcalloc(1, sizeof *nrd);
+        struct dsn_reader *nrd = xmalloc(sizeof *nrd); /* all set just below */
         *nrd = (struct dsn_reader){
             .ctx = ctx, .text = ctx->notice, .len = ctx->notice_end, .lazy = true};
         dsn_reader_lines(nrd);
@@ -660,8 +686,6 @@ dsn_text_read_recipients(struct dsn_ctx *ctx, bool delayed)
     size_t before = ctx->rep->nrcpts;
     if (best > 0)
         dsn_reader_emit(&rd, best, delayed);
-    for (size_t i = 0; i < rd.nexclude; i++)
-        free(rd.exclude[i]);
     free(rd.cands);
     return ctx->rep->nrcpts - before;
 }
@@ -691,7 +715,7 @@ dsn_find_addr_line(const struct dsn_reader *rd, const char *addr, size_t *pos, s
     size_t alen = strlen(addr);
     for (size_t i = 0; i < rd->ncands; i++) {
         const struct dsn_cand *c = &rd->cands[i];
-        if (c->len == alen && strncasecmp(rd->text + c->pos, addr, alen) == 0 &&
+        if (c->len == alen && dsn_caseeq(rd->text + c->pos, addr, alen) &&
             dsn_cand_rank_of(rd, i) > 0) {
             *pos = c->pos, *len = c->len;
             return c->line;
@@ -707,7 +731,7 @@ dsn_find_addr_line(const struct dsn_reader *rd, const char *addr, size_t *pos, s
             tl--;
         while (tl > 0 && t[0] == '<')
             t++, tl--;
-        if (tl == ll && strncasecmp(t, addr, ll) == 0) {
+        if (tl == ll && dsn_caseeq(t, addr, ll)) {
             *pos = (size_t)(t - rd->text), *len = tl;
             return li;
         }

@@ -34,8 +34,12 @@ dsn_subject_is_reply(const char *subject)
         return false;
     while (isspace((unsigned char)*subject))
         subject++;
+    /* most subjects start with a letter no prefix starts with: no call */
+    unsigned char c = dsn_fold((unsigned char)*subject);
+    if (c != 'r' && c != 'f' && c != 'a' && c != 'w' && c != 't' && c != 's')
+        return false;
     for (size_t i = 0; i < sizeof prefixes / sizeof prefixes[0]; i++)
-        if (strncasecmp(subject, prefixes[i], strlen(prefixes[i])) == 0)
+        if (dsn_has_prefix(subject, 4, prefixes[i]))
             return true;
     return false;
 }
