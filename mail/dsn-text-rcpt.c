@@ -142,6 +142,20 @@ dsn_reader_lines(struct dsn_reader *rd)
     /* about one line per 40 bytes in most notices: sized once, rarely grown */
     size_t cap = rd->len / 32 + 16;
     rd->lines = xreallocarray(NULL, cap, sizeof *rd->lines);
+    if (!memchr(rd->text, '\r', rd->len)) {
+        /* most notices have no CR: their lines end at LF, one memchr a line */
+        for (size_t pos = 0; pos < rd->len && rd->nlines < DSN_MAX_LINES;) {
+            const char *lf = memchr(rd->text + pos, '\n', rd->len - pos);
+            size_t end = lf ? (size_t)(lf - rd->text) : rd->len;
+            if (rd->nlines == cap) {
+                cap *= 2;
+                rd->lines = xreallocarray(rd->lines, cap, sizeof *rd->lines);
+            }
+            rd->lines[rd->nlines++] = (struct dsn_line){pos, end, -1, -1};
+            pos = end + 1;
+        }
+        return;
+    }
     struct dsn_lines ln = DSN_LINES_INIT(rd->text, rd->len); /* inline: one memchr a line */
     for (size_t pos = 0, next; pos < rd->len && rd->nlines < DSN_MAX_LINES; pos = next) {
         size_t end = dsn_lines_next(&ln, pos, &next);
@@ -537,14 +551,18 @@ dsn_code_line(const struct dsn_reader *rd, size_t from, size_t to)
     return SIZE_MAX;
 }
 
-/* Another line naming addr: with an SMTP code if `coded`.  An address holds
- * no line break, so one search of the whole text finds the lines naming it
- * in order (the lines cover the text up to the last one's end). */
-static size_t
-dsn_addr_line(const struct dsn_reader *rd, const char *addr, size_t skip, bool coded)
+/* The lines other than `skip` naming addr, not quoting a header: the first
+ * with an SMTP code (*coded) and the first at all (*any), SIZE_MAX for
+ * none; one search for both.  An address holds no line break, so one search
+ * of the whole text finds the lines naming it in order (the lines cover the
+ * text up to the last one's end). */
+static void
+dsn_addr_lines(const struct dsn_reader *rd, const char *addr, size_t skip, size_t *coded,
+               size_t *any)
 {
+    *coded = *any = SIZE_MAX;
     if (!addr || !*addr || rd->nlines == 0 || strpbrk(addr, "\r\n"))
-        return SIZE_MAX;
+        return;
     size_t n = strlen(addr), end = rd->lines[rd->nlines - 1].end, li = 0;
     for (size_t from = 0; from < end;) {
         const char *p = dsn_memcasemem(rd->text + from, end - from, addr);
@@ -553,13 +571,18 @@ dsn_addr_line(const struct dsn_reader *rd, const char *addr, size_t skip, bool c
         size_t at = (size_t)(p - rd->text);
         while (rd->lines[li].end < at + n)
             li++;
-        if (li != skip && !dsn_line_header(rd, li) && (!coded || dsn_line_coded(rd, li)))
-            return li;
+        if (li != skip && !dsn_line_header(rd, li)) {
+            if (*any == SIZE_MAX)
+                *any = li;
+            if (dsn_line_coded(rd, li)) {
+                *coded = li;
+                return;
+            }
+        }
         if (li + 1 == rd->nlines)
             break;
         from = rd->lines[li + 1].start;
     }
-    return SIZE_MAX;
 }
 
 /* No code near the address: a line elsewhere naming it with a code, else
@@ -570,14 +593,15 @@ static void
 dsn_diag_search(const struct dsn_reader *rd, const char *addr, size_t line, bool only,
                 struct strbuf *sb)
 {
-    size_t found = dsn_addr_line(rd, addr, line, true);
+    size_t found, named;
+    dsn_addr_lines(rd, addr, line, &found, &named);
     if (found == SIZE_MAX && only) {
         found = dsn_code_line(rd, line + 1, rd->nlines);
         if (found == SIZE_MAX)
             found = dsn_code_line(rd, 0, line);
     }
     if (found == SIZE_MAX)
-        found = dsn_addr_line(rd, addr, line, false);
+        found = named;
     for (size_t li = found, n = 0; li < rd->nlines && n < 6; li++, n++) {
         if (dsn_line_blank(rd, li))
             break;
