@@ -98,6 +98,8 @@ bool dsn_status_parse(const char *value, char out[16]);
 /* First SMTP reply code (2xx/4xx/5xx, second digit 0-5) in text that is not
  * part of an IP address, a number or a status code; 0 if none. */
 int dsn_reply_find(const char *s, size_t len);
+/* Where the first status or reply code at or after from starts, or SIZE_MAX. */
+size_t dsn_code_next(const char *s, size_t len, size_t from);
 
 /* Next RFC 5321-ish address (local@domain, domain with a dot or a literal)
  * in s[from..len); returns its start or SIZE_MAX, and its length in *alen. */

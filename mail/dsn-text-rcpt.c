@@ -440,8 +440,7 @@ dsn_explains(const char *s, size_t len)
 static bool
 dsn_has_code(const char *s, size_t len)
 {
-    char st[16];
-    return dsn_status_find(s, len, st) || dsn_reply_find(s, len) != 0;
+    return dsn_code_next(s, len, 0) != SIZE_MAX;
 }
 
 /* Is s[0..len) only the address again, as a link or in brackets? */
@@ -542,12 +541,31 @@ dsn_line_coded(const struct dsn_reader *rd, size_t li)
     return ln->coded != 0;
 }
 
+/* The first line of [from, to) with a code that does not quote a header.
+ * A code lies inside one line and reads the same in the text as in its
+ * line (the bytes around a line are line breaks, which no code test takes
+ * for part of a code), so one search of the text from a line on finds the
+ * next coded line: not a search per line. */
 static size_t
 dsn_code_line(const struct dsn_reader *rd, size_t from, size_t to)
 {
-    for (size_t li = from; li < to && li < rd->nlines; li++)
-        if (!dsn_line_header(rd, li) && dsn_line_coded(rd, li))
+    to = to < rd->nlines ? to : rd->nlines;
+    for (size_t li = from; li < to;) {
+        struct dsn_line *ln = &rd->lines[li];
+        if (ln->coded < 0) {
+            size_t end = rd->lines[to - 1].end;
+            size_t at = dsn_code_next(rd->text, end, ln->start);
+            for (; li < to && rd->lines[li].end <= (at < end ? at : end); li++)
+                rd->lines[li].coded = 0; /* lines before the code have none */
+            if (li == to)
+                return SIZE_MAX;
+            ln = &rd->lines[li];
+            ln->coded = 1;
+        }
+        if (ln->coded && !dsn_line_header(rd, li))
             return li;
+        li++;
+    }
     return SIZE_MAX;
 }
 

@@ -427,6 +427,26 @@ dsn_status_specific(const char *code)
 /* The next status code starting at or after from, found through its first
  * dot (codes are rare, dots are rarer than digits): its start, or SIZE_MAX.
  * Positions inside a code never start one (a digit or dot precedes them). */
+/* The next status code starting in [from, stop) (its dots up to stop
+ * searched; the code read up to len). */
+static size_t
+dsn_status_next_before(const char *s, size_t len, size_t from, size_t stop, char code[16],
+                       size_t *n)
+{
+    size_t dots = stop < len ? stop + 1 : len;
+    for (size_t d = from + 1; s && d < dots;) {
+        const char *dot = memchr(s + d, '.', dots - d);
+        if (!dot)
+            break;
+        size_t pos = (size_t)(dot - s) - 1;
+        *n = dsn_status_at(s, len, pos, code);
+        if (*n)
+            return pos;
+        d = pos + 2;
+    }
+    return SIZE_MAX;
+}
+
 static size_t
 dsn_status_next(const char *s, size_t len, size_t from, char code[16], size_t *n)
 {
@@ -534,10 +554,11 @@ dsn_word_has_25(const char *s)
     return ((ones * (0x7F + '6') - x) & ~v & (x + ones * (0x7F - '1')) & ones * 0x80) != 0;
 }
 
-int
-dsn_reply_find(const char *s, size_t len)
+/* Where the first reply code at or after from starts, or SIZE_MAX. */
+static size_t
+dsn_reply_scan(const char *s, size_t len, size_t from)
 {
-    for (size_t i = 0; s && i + 3 <= len; i++) {
+    for (size_t i = from; s && i + 3 <= len; i++) {
         while (i + 8 <= len && !dsn_word_has_25(s + i))
             i += 8; /* most text has no digit: skip it a word at a time */
         if (i + 3 > len)
@@ -558,9 +579,26 @@ dsn_reply_find(const char *s, size_t len)
             if (d == '.' && i + 4 < len && isdigit((unsigned char)s[i + 4]))
                 continue; /* an IP address or a decimal number */
         }
-        return (c - '0') * 100 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+        return i;
     }
-    return 0;
+    return SIZE_MAX;
+}
+
+int
+dsn_reply_find(const char *s, size_t len)
+{
+    size_t i = dsn_reply_scan(s, len, 0);
+    return i == SIZE_MAX ? 0 : (s[i] - '0') * 100 + (s[i + 1] - '0') * 10 + (s[i + 2] - '0');
+}
+
+size_t
+dsn_code_next(const char *s, size_t len, size_t from)
+{
+    /* reply codes first (a word at a time), then the status codes before */
+    size_t reply = dsn_reply_scan(s, len, from), n;
+    char code[16];
+    size_t status = dsn_status_next_before(s, len, from, reply < len ? reply : len, code, &n);
+    return status != SIZE_MAX ? status : reply;
 }
 
 static bool
