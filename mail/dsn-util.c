@@ -601,19 +601,29 @@ dsn_code_next(const char *s, size_t len, size_t from)
     return status != SIZE_MAX ? status : reply;
 }
 
-static bool
-dsn_atext(unsigned char c)
-{
-    /* '/' and '|' are valid atext but in bounces they glue paths and pipes
-     * ("/home/u/.forward/a@b", "|/bin/prog a@b") to addresses */
-    return isalnum(c) || c >= 0x80 || strchr("!#$%&'*+-=?^_`{}~.", c) != NULL;
-}
-
-static bool
-dsn_dtext(unsigned char c)
-{
-    return isalnum(c) || c >= 0x80 || c == '-' || c == '.' || c == '_';
-}
+/* What each byte may be in an address: DSN_ATEXT in a local part (RFC
+ * 5322 atext, 8-bit bytes, the dot and, as strchr() found it in the atext
+ * string, NUL; not '/' and '|', valid atext but in bounces they glue paths
+ * and pipes to addresses: "/home/u/.forward/a@b", "|/bin/prog a@b"), and
+ * DSN_DTEXT in a domain (letters, digits, 8-bit bytes, '-', '.', '_').
+ * One load a byte where the address loops run. */
+#define DSN_ATEXT 1
+#define DSN_DTEXT 2
+#define DSN_ALNUM(c)                                                                               \
+    (((c) >= '0' && (c) <= '9') || ((c) >= 'A' && (c) <= 'Z') || ((c) >= 'a' && (c) <= 'z'))
+#define DSN_AT(c)                                                                                  \
+    ((DSN_ALNUM(c) || (c) >= 0x80 || (c) == 0 || (c) == '!' || (c) == '#' || (c) == '$' ||         \
+              (c) == '%' || (c) == '&' || (c) == '\'' || (c) == '*' || (c) == '+' || (c) == '-' || \
+              (c) == '=' || (c) == '?' || (c) == '^' || (c) == '_' || (c) == '`' || (c) == '{' ||  \
+              (c) == '}' || (c) == '~' || (c) == '.'                                               \
+          ? DSN_ATEXT                                                                              \
+          : 0) |                                                                                   \
+     (DSN_ALNUM(c) || (c) >= 0x80 || (c) == '-' || (c) == '.' || (c) == '_' ? DSN_DTEXT : 0))
+#define DSN_AT4(c) DSN_AT(c), DSN_AT(c + 1), DSN_AT(c + 2), DSN_AT(c + 3)
+#define DSN_AT16(c) DSN_AT4(c), DSN_AT4(c + 4), DSN_AT4(c + 8), DSN_AT4(c + 12)
+#define DSN_AT64(c) DSN_AT16(c), DSN_AT16(c + 16), DSN_AT16(c + 32), DSN_AT16(c + 48)
+static const unsigned char dsn_addr_chars[256] = {DSN_AT64(0), DSN_AT64(64), DSN_AT64(128),
+                                                  DSN_AT64(192)};
 
 size_t
 dsn_addr_next(const char *s, size_t len, size_t from, size_t *alen)
@@ -635,11 +645,13 @@ dsn_addr_next(const char *s, size_t len, size_t from, size_t *alen)
                 quoted = true;
             }
         }
-        while (!quoted && b > from && dsn_atext((unsigned char)s[b - 1]))
-            b--;
+        unsigned char high = 0; /* the local part's bytes, or'd: any 8-bit one? */
+        while (!quoted && b > from && (dsn_addr_chars[(unsigned char)s[b - 1]] & DSN_ATEXT))
+            high |= (unsigned char)s[--b];
         while (!quoted && b < at && (s[b] == '.' || s[b] == '\''))
             b++;
-        size_t e = at + 1;
+        size_t e = at + 1, first_dot = SIZE_MAX;
+        unsigned char dhigh = 0;
         bool literal = e < len && s[e] == '[';
         if (literal) {
             while (e < len && s[e] != ']' && e - at < 64)
@@ -648,21 +660,25 @@ dsn_addr_next(const char *s, size_t len, size_t from, size_t *alen)
                 continue;
             e++;
         } else {
-            while (e < len && dsn_dtext((unsigned char)s[e]))
-                e++;
+            /* the domain's bytes or'd, and its first dot */
+            for (; e < len && (dsn_addr_chars[(unsigned char)s[e]] & DSN_DTEXT); e++) {
+                dhigh |= (unsigned char)s[e];
+                first_dot = s[e] == '.' && first_dot == SIZE_MAX ? e : first_dot;
+            }
             while (e > at + 1 && (s[e - 1] == '.' || s[e - 1] == '-'))
                 e--;
         }
         /* CJK text glued to an address ("宛先user@example.jp"): drop the
          * three-byte characters before an ASCII local part; two-byte ones
-         * are letters of an RFC 6531 local part ("jörg") */
+         * are letters of an RFC 6531 local part ("jörg").  Only a local
+         * part with 8-bit bytes has any. */
         size_t ascii = at;
-        while (!quoted && ascii > b && (unsigned char)s[ascii - 1] < 0x80)
+        while (!quoted && (high & 0x80) && ascii > b && (unsigned char)s[ascii - 1] < 0x80)
             ascii--;
         if (!quoted && ascii > b && ascii < at && ascii >= b + 3 &&
             ((unsigned char)s[ascii - 3] & 0xF0) == 0xE0)
             b = ascii;
-        if (!literal) {
+        if (!literal && (dhigh & 0x80)) { /* only 8-bit bytes end a domain early */
             size_t dot = e;
             while (dot > at && s[dot - 1] != '.')
                 dot--;
@@ -674,7 +690,7 @@ dsn_addr_next(const char *s, size_t len, size_t from, size_t *alen)
         }
         if (b == at || e <= at + 1 || s[e - 1] == '.')
             continue;
-        if (!literal && !memchr(s + at + 1, '.', e - at - 1))
+        if (!literal && !(first_dot < e)) /* a dot left in the domain */
             continue;
         if (e - b > 320)
             continue;
