@@ -152,25 +152,40 @@ dsn_notice_find(const struct dsn_ctx *ctx, enum dsn_list list, const char *phras
     return SIZE_MAX;
 }
 
+/* Does From name a mailer daemon?  Looked up once, when first asked
+ * (*daemon: -1 not yet). */
+static bool
+dsn_from_daemon(const struct dsn_ctx *ctx, int *daemon)
+{
+    if (*daemon < 0)
+        *daemon = dsn_header_has(ctx, "From", DSN_LIST_DAEMON);
+    return *daemon != 0;
+}
+
 const char *
 dsn_text_detect(struct dsn_ctx *ctx)
 {
-    const char *subject = mail_message_header(ctx->msg, "Subject");
-    bool daemon = dsn_header_has(ctx, "From", DSN_LIST_DAEMON);
     const struct dsn_phrase *row = dsn_notice_first(ctx, DSN_LIST_STYLE, ctx->notice_end);
     const char *style = row ? row->tag : NULL;
     bool body = dsn_notice_first(ctx, DSN_LIST_BODY, ctx->notice_end) != NULL;
+    /* a known style with bounce wording is one whatever the headers say:
+     * the rules below answer so without a header looked up */
+    if (style && body)
+        return style;
+    const char *subject = mail_message_header(ctx->msg, "Subject");
+    int daemon = -1;
     /* a person's reply or forward counts only when it quotes a known style */
-    if (dsn_subject_is_reply(subject) && !daemon && !style)
+    if (!style && dsn_subject_is_reply(subject) && !dsn_from_daemon(ctx, &daemon))
         return NULL;
     bool subj = subject && dsn_match_any(DSN_LIST_SUBJECT, subject, strnlen(subject, 1024));
     const char *found = style ? style : "heuristic:generic";
     /* most bounces are told apart before the other sender headers are looked up */
-    if ((style && (daemon || subj || body)) || (daemon && (subj || body)) || (subj && body) ||
-        (body && ctx->orig_part))
+    if ((style && subj) || (subj && body) || (body && ctx->orig_part))
+        return found;
+    if ((style || subj || body) && dsn_from_daemon(ctx, &daemon))
         return found;
     bool xfailed = mail_message_header(ctx->msg, "X-Failed-Recipients") != NULL;
-    bool sender = daemon || xfailed || dsn_null_sender(ctx);
+    bool sender = xfailed || dsn_from_daemon(ctx, &daemon) || dsn_null_sender(ctx);
     if ((sender && (style || subj || body)) || (xfailed && ctx->orig_part))
         return found;
     return NULL;
