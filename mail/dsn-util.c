@@ -185,6 +185,16 @@ dsn_plain_run(const char *s, size_t len)
     return i;
 }
 
+/* From the end of a run of plain bytes at s[i], the runs that follow it
+ * after a single space each: where the last ends. */
+static size_t
+dsn_spaced_run(const char *s, size_t len, size_t i)
+{
+    while (i + 1 < len && s[i] == ' ' && dsn_plain_byte((unsigned char)s[i + 1]))
+        i += 1 + dsn_plain_run(s + i + 1, len - i - 1);
+    return i;
+}
+
 /* The work of dsn_strclean on already-decoded text: one pass into a buffer
  * sized for the worst case (every byte invalid: 3 bytes of U+FFFD).  Every
  * character is written only while 4 bytes of room are left below max. */
@@ -207,6 +217,13 @@ dsn_strclean_raw(const char *s, size_t len, size_t max, bool collapse)
             size_t run = dsn_plain_run(s + i, len - i);
             size_t lim = max < cap - 1 ? max : cap - 1; /* w + 4 <= max and w + 4 < cap */
             size_t room = w + 4 <= lim ? lim - 3 - w : 0;
+            if (collapse && run < room && i + run < len && s[i + run] == ' ') {
+                /* the words after it with single spaces between (most of a
+                 * diagnostic) are their own collapsing: copied with it when
+                 * all fit, as a copy word by word would leave them */
+                size_t words = dsn_spaced_run(s + i, len - i, run);
+                run = words <= room ? words : run;
+            }
             size_t n = run < room ? run : room;
             memcpy(out + w, s + i, n);
             w += n;
@@ -251,6 +268,24 @@ dsn_strclean_raw(const char *s, size_t len, size_t max, bool collapse)
     return out;
 }
 
+/* Eight bytes of a text dsn_already_clean() reads: printable ASCII or
+ * spaces, no space after another (*before: the last byte before them was
+ * one, bit 7). */
+static bool
+dsn_clean_word(uint64_t v, uint64_t *before)
+{
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones * 0x80, low7 = ones * 0x7F;
+    const uint64_t spaces = ones * 0x20;
+    if (((v | ((v - spaces) & ~v)) & highs) != 0)
+        return false;
+    uint64_t x = v ^ spaces;
+    uint64_t sp = ~(((x & low7) + low7) | x) & highs;
+    if ((sp & (sp << 8 | *before)) != 0)
+        return false;
+    *before = sp >> 56;
+    return true;
+}
+
 /* Is s[0..len) its own cleaning?  Printable ASCII words separated by
  * single spaces, trimmed, well below max (most field values, many
  * addresses): dsn_strclean_raw() would copy it as it is, after a call's
@@ -260,8 +295,6 @@ dsn_strclean_raw(const char *s, size_t len, size_t max, bool collapse)
 static bool
 dsn_already_clean(const char *s, size_t len, size_t max)
 {
-    const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones * 0x80, low7 = ones * 0x7F;
-    const uint64_t spaces = ones * 0x20;
     if (len == 0 || len + 4 > max || !dsn_plain_byte((unsigned char)s[0]) ||
         !dsn_plain_byte((unsigned char)s[len - 1]))
         return false;
@@ -269,15 +302,20 @@ dsn_already_clean(const char *s, size_t len, size_t max)
     uint64_t before = 0; /* the byte before the word is a space: bit 7 */
     for (uint64_t v; i + 8 <= len; i += 8) {
         memcpy(&v, s + i, 8);
-        if (((v | ((v - spaces) & ~v)) & highs) != 0)
+        if (!dsn_clean_word(v, &before))
             return false;
-        uint64_t x = v ^ spaces;
-        uint64_t sp = ~(((x & low7) + low7) | x) & highs;
-        if ((sp & (sp << 8 | before)) != 0)
-            return false;
-        before = sp >> 56;
     }
-    for (bool space = before != 0; i < len; i++) {
+    if (i == len)
+        return true;
+    if (len >= 8) {
+        /* the last bytes: the last eight again (the tests are per byte and
+         * per pair, testing some twice does no harm), not a byte at a time */
+        uint64_t v;
+        memcpy(&v, s + len - 8, 8);
+        before = len > 8 && s[len - 9] == ' ' ? 0x80 : 0;
+        return dsn_clean_word(v, &before);
+    }
+    for (bool space = false; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == ' ' ? space : !dsn_plain_byte(c))
             return false;
