@@ -474,16 +474,30 @@ dsn_para_before(const struct dsn_reader *rd, size_t line, struct strbuf *sb)
         dsn_add_line(sb, rd->text + rd->lines[li].start, rd->lines[li].end - rd->lines[li].start);
 }
 
-/* "----- Transcript of session follows -----", "=========": a separator. */
+/* "----- Transcript of session follows -----", "=========": a separator
+ * (t[0..tl) trimmed).  Bounded: a line need not end in a NUL. */
+static bool
+dsn_span_separator(const char *t, size_t tl)
+{
+    if (tl >= 8 && memcmp(t, "---", 3) == 0 && memcmp(t + tl - 3, "---", 3) == 0)
+        return true;
+    if (tl < 3)
+        return false;
+    for (size_t k = 0; k < tl; k++) {
+        char c = t[k];
+        if (c != '-' && c != '=' && c != '*' && c != '_' && c != '~' && c != '#' && c != ' ')
+            return false;
+    }
+    return true;
+}
+
 static bool
 dsn_line_separator(const struct dsn_reader *rd, size_t li)
 {
     const char *t = rd->text + rd->lines[li].start;
     size_t tl = rd->lines[li].end - rd->lines[li].start;
     dsn_trim(&t, &tl);
-    if (tl >= 3 && strspn(t, "-=*_~# ") >= tl)
-        return true;
-    return tl >= 8 && strncmp(t, "---", 3) == 0 && strncmp(t + tl - 3, "---", 3) == 0;
+    return dsn_span_separator(t, tl);
 }
 
 static bool
@@ -516,18 +530,20 @@ dsn_diag_block(const struct dsn_reader *rd, const struct dsn_cand *c, int rank, 
     for (size_t n = 0; li < rd->nlines && n < DSN_DIAG_LINES; li++, n++) {
         if (dsn_line_is_cand(rd, li, rank, c))
             break;
-        if (indented_only && !dsn_line_blank(rd, li) &&
-            !isspace((unsigned char)rd->text[rd->lines[li].start]))
+        const char *t = rd->text + rd->lines[li].start; /* trimmed once for every test */
+        size_t tl = rd->lines[li].end - rd->lines[li].start;
+        dsn_trim(&t, &tl);
+        if (indented_only && tl > 0 && !isspace((unsigned char)rd->text[rd->lines[li].start]))
             break;
-        if (dsn_line_separator(rd, li))
+        if (dsn_span_separator(t, tl))
             continue;
-        if (dsn_line_blank(rd, li)) {
+        if (tl == 0) {
             /* skip a blank line after the address or its introducing line */
             if (sb->len == 0 || dsn_ends_with_colon(sb) || li == c->line + 1)
                 continue;
             break;
         }
-        dsn_add_line(sb, rd->text + rd->lines[li].start, rd->lines[li].end - rd->lines[li].start);
+        dsn_add_line(sb, t, tl);
     }
 }
 
