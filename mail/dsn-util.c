@@ -18,6 +18,13 @@
 
 #include "mail/dsn-private.h"
 
+/* The first byte of a word loaded from memory is its lowest on little-endian. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define DSN_WORDS_LE 1
+#else
+#define DSN_WORDS_LE 0
+#endif
+
 /* Byte -> its ASCII lowercase: one load where the compares run hot
  * (dsn_has_prefix, dsn_caseeq, dsn_anchor). */
 #define DSN_LC(c) ((unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c)))
@@ -580,16 +587,27 @@ dsn_status_parse(const char *value, char out[16])
     return dsn_status_at(value, len, i, out) > 0;
 }
 
-/* Has the word at s a byte in '2'..'5' (a reply code's first digit, or a
- * '3')?  Each byte is tested on its own 7 bits, no carry crosses bytes. */
-static bool
-dsn_word_has_25(const char *s)
+/* Bytes of the word v in lo..hi: their high bits.  Each byte is tested on
+ * its own 7 bits, no carry or borrow crosses bytes. */
+static uint64_t
+dsn_bytes_in(uint64_t v, unsigned char lo, unsigned char hi)
 {
     const uint64_t ones = UINT64_C(0x0101010101010101), low7 = ones * 0x7F;
-    uint64_t v;
-    memcpy(&v, s, 8);
     uint64_t x = v & low7;
-    return ((ones * (0x7F + '6') - x) & ~v & (x + ones * (0x7F - '1')) & ones * 0x80) != 0;
+    return (ones * (0x7F + hi + 1) - x) & (x + ones * (0x80 - lo)) & ~v & ones * 0x80;
+}
+
+/* The positions of s[0..8) where a reply code may start: a digit 2-5, a
+ * digit 0-5, a digit (10 bytes read).  Most text has none: a search stops
+ * at few places, not at every digit (dates, sizes, addresses). */
+static uint64_t
+dsn_reply_cands(const char *s)
+{
+    uint64_t v0, v1, v2;
+    memcpy(&v0, s, 8);
+    memcpy(&v1, s + 1, 8);
+    memcpy(&v2, s + 2, 8);
+    return dsn_bytes_in(v0, '2', '5') & dsn_bytes_in(v1, '0', '5') & dsn_bytes_in(v2, '0', '9');
 }
 
 /* Where the first reply code at or after from starts, or SIZE_MAX. */
@@ -597,8 +615,13 @@ static size_t
 dsn_reply_scan(const char *s, size_t len, size_t from)
 {
     for (size_t i = from; s && i + 3 <= len; i++) {
-        while (i + 8 <= len && !dsn_word_has_25(s + i))
-            i += 8; /* most text has no digit: skip it a word at a time */
+        for (; i + 10 <= len; i += 8) { /* a word at a time, to the first place that may */
+            uint64_t m = dsn_reply_cands(s + i);
+            if (m) {
+                i += (size_t)(DSN_WORDS_LE ? __builtin_ctzll(m) : __builtin_clzll(m)) / 8;
+                break;
+            }
+        }
         if (i + 3 > len)
             break;
         char c = s[i];
@@ -838,8 +861,20 @@ dsn_ascii_span(const char *s, size_t len)
     }
     for (uint64_t w; i + 8 <= len; i += 8) {
         memcpy(&w, s + i, 8);
-        if ((w | (w - ones)) & highs)
+        uint64_t stop = (w | (w - ones)) & highs;
+        /* the lowest flag is exact (a borrow only runs up from a zero byte,
+         * itself a stop): on little-endian, the first stopping byte */
+        if (stop && DSN_WORDS_LE)
+            return i + (size_t)__builtin_ctzll(stop) / 8;
+        if (stop)
             break;
+    }
+    if (DSN_WORDS_LE && i < len && len >= 8) {
+        /* the last bytes: the last eight (those before i are known to go on) */
+        uint64_t w;
+        memcpy(&w, s + len - 8, 8);
+        uint64_t stop = (w | (w - ones)) & highs;
+        return stop ? len - 8 + (size_t)__builtin_ctzll(stop) / 8 : len;
     }
     while (i < len && s[i] != '\0' && (unsigned char)s[i] < 0x80)
         i++;
