@@ -64,11 +64,39 @@ dsn_html_entity(struct strbuf *sb, const char *s, size_t len, size_t i)
     return i + 1;
 }
 
+/* Is the tag (after its '<') one that starts or ends a block?  Its name (a
+ * '/' and the letters and digits after it) is read once, folded, and looked
+ * up by length: most tags are not blocks. */
+static bool
+dsn_html_is_block(const char *tag, size_t tl)
+{
+    static const struct {
+        char name[8];
+        size_t len;
+    } blocks[] = {{"br", 2},   {"p", 1},   {"div", 3},    {"tr", 2},    {"li", 2},
+                  {"h1", 2},   {"h2", 2},  {"h3", 2},     {"table", 5}, {"/p", 2},
+                  {"/div", 4}, {"/tr", 3}, {"/table", 6}, {"/li", 3},   {"hr", 2}};
+    char w[7];
+    size_t n = tl > 0 && tag[0] == '/';
+    if (n)
+        w[0] = '/';
+    for (; n < tl && n < sizeof w; n++) {
+        unsigned char c = dsn_fold((unsigned char)tag[n]);
+        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')))
+            break;
+        w[n] = (char)c;
+    }
+    if (n == sizeof w) /* longer than any block's name */
+        return false;
+    for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++)
+        if (blocks[k].len == n && memcmp(w, blocks[k].name, n) == 0)
+            return true;
+    return false;
+}
+
 char *
 dsn_html_to_text(const char *s, size_t len, size_t *out_len)
 {
-    static const char *const blocks[] = {"br",    "p",  "div",  "tr",  "li",     "h1",  "h2", "h3",
-                                         "table", "/p", "/div", "/tr", "/table", "/li", "hr"};
     struct strbuf sb = STRBUF_INIT;
     strbuf_grow(&sb, len); /* the text is never longer than the HTML */
     for (size_t i = 0; i < len;) {
@@ -91,7 +119,7 @@ dsn_html_to_text(const char *s, size_t len, size_t *out_len)
             i = run;
             continue;
         }
-        if (i + 4 <= len && strncmp(s + i, "<!--", 4) == 0) {
+        if (i + 4 <= len && s[i + 1] == '!' && s[i + 2] == '-' && s[i + 3] == '-') {
             i = dsn_html_skip_to_close(s, len, i + 4, "-->");
             continue;
         }
@@ -103,12 +131,8 @@ dsn_html_to_text(const char *s, size_t len, size_t *out_len)
                                        tag[1] == 't' || tag[1] == 'T' ? "</style>" : "</script>");
             continue;
         }
-        bool maybe = tl > 0 && tag[0] && strchr("bpdtlhBPDTLH/", tag[0]); /* blocks' initials */
-        for (size_t k = 0; maybe && k < sizeof blocks / sizeof blocks[0]; k++)
-            if (dsn_html_tag_is(tag, tl, blocks[k])) {
-                strbuf_addc(&sb, '\n');
-                break;
-            }
+        if (dsn_html_is_block(tag, tl))
+            strbuf_addc(&sb, '\n');
         const char *gt = memchr(s + i, '>', len - i);
         i = gt ? (size_t)(gt - s) + 1 : len;
     }
