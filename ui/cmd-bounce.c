@@ -131,39 +131,34 @@ cmd_bounce_json_char(struct strbuf *sb, const char *s, size_t len)
 }
 
 /* How many leading bytes of s, in whole words of eight, are plain: 0x20..0x7e
- * but '"' and '\\'. A word's test flags a byte that is not plain, and at worst
- * one above it (a borrow), which the caller's byte loop then takes. */
+ * but '"' and '\\'.  A word's test flags a byte that is not plain, and at
+ * worst some above it (a borrow or carry), which the caller's byte loop then
+ * takes.  A byte with bit 7 set is flagged by w itself, so the other tests
+ * need only be right for ASCII bytes: b < 0x20 borrows in w - 0x20, 0x7f
+ * carries into bit 7 in w + 1, and a byte equal to c borrows in
+ * (w ^ c) - 1. */
 static size_t
 cmd_bounce_json_plain8(const char *s, size_t len)
 {
     const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
     size_t i = 0;
     for (; i + 8 <= len; i += 8) {
-        uint64_t w, q, b, d;
+        uint64_t w;
         memcpy(&w, s + i, 8);
-        q = w ^ (ones * '"');
-        b = w ^ (ones * '\\');
-        d = w ^ (ones * 0x7f);
-        if ((w | (w - ones * 0x20) | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d)) &
-            high)
+        uint64_t q = (w ^ (ones * '"')) - ones;
+        uint64_t b = (w ^ (ones * '\\')) - ones;
+        if ((w | (w - ones * 0x20) | (w + ones) | q | b) & high)
             break;
     }
     return i;
 }
 
-/* A JSON string: valid UTF-8 (invalid bytes -> U+FFFD), every C0/C1 control,
- * DEL and U+2028/2029 escaped, so the output is also safe on a terminal. */
+/* The escaping path of a JSON string from s[i..len) on (the opening quote
+ * and s[0..i) are in sb already): plain runs copied, the rest escaped. */
 static void
-cmd_bounce_json_str(struct strbuf *sb, const char *s)
+cmd_bounce_json_rest(struct strbuf *sb, const char *s, size_t i, size_t len)
 {
-    if (!s) {
-        strbuf_add(sb, "null", 4);
-        return;
-    }
-    size_t len = strlen(s);
-    strbuf_grow(sb, len + 2);
-    strbuf_addc(sb, '"');
-    for (size_t i = 0; i < len;) {
+    while (i < len) {
         size_t run = i + cmd_bounce_json_plain8(s + i, len - i);
         while (run < len && cmd_bounce_json_plain[(unsigned char)s[run]] == '1')
             run++;
@@ -177,19 +172,60 @@ cmd_bounce_json_str(struct strbuf *sb, const char *s)
     strbuf_addc(sb, '"');
 }
 
-/* sep is ", \"key\": " (keys are ours: no escaping, no printf per key),
- * added in one copy, without its ", " after the object's '{'. */
+/* A JSON string: valid UTF-8 (invalid bytes -> U+FFFD), every C0/C1 control,
+ * DEL and U+2028/2029 escaped, so the output is also safe on a terminal.
+ * Most values are plain: copied at once and checked in whole words in sb,
+ * behind a word of spaces there (plain), so no byte loop over the tail;
+ * at the first word that is not plain, the escaping path takes over. */
 static void
-cmd_bounce_json_kvn(struct strbuf *sb, const char *sep, size_t seplen, const char *value)
+cmd_bounce_json_str(struct strbuf *sb, const char *s)
 {
-    if (sb->len != 0 && sb->buf[sb->len - 1] == '{')
-        sep += 2, seplen -= 2;
-    strbuf_add(sb, sep, seplen);
-    cmd_bounce_json_str(sb, value && *value ? value : NULL);
+    if (!s || !*s) {
+        strbuf_add(sb, "null", 4);
+        return;
+    }
+    size_t len = strlen(s);
+    strbuf_grow(sb, len + 2 + 8);
+    char *o = sb->buf + sb->len + 1;
+    o[-1] = '"';
+    memcpy(o, s, len);
+    memcpy(o + len, "        ", 8);
+    size_t i = cmd_bounce_json_plain8(o, len + 7 - (len + 7) % 8);
+    if (i >= len) {
+        o[len] = '"';
+        sb->len += len + 2;
+        sb->buf[sb->len] = '\0';
+        return;
+    }
+    sb->len += 1 + i;
+    cmd_bounce_json_rest(sb, s, i, len);
 }
 
+/* ", \"key\": " and the value (keys are ours: no escaping, no printf). */
 #define cmd_bounce_json_kv(sb, key, value)                                                         \
-    cmd_bounce_json_kvn(sb, ", \"" key "\": ", sizeof(", \"" key "\": ") - 1, value)
+    do {                                                                                           \
+        strbuf_add(sb, ", \"" key "\": ", sizeof(", \"" key "\": ") - 1);                          \
+        cmd_bounce_json_str(sb, value);                                                            \
+    } while (0)
+
+/* The same for one of the engine's own names (dsn_kind_name() ...): short
+ * plain ASCII, quoted as it is. */
+static void
+cmd_bounce_json_name(struct strbuf *sb, const char *sep, size_t seplen, const char *name)
+{
+    size_t n = strlen(name);
+    strbuf_grow(sb, seplen + n + 2);
+    char *o = sb->buf + sb->len;
+    memcpy(o, sep, seplen);
+    o[seplen] = '"';
+    memcpy(o + seplen + 1, name, n);
+    o[seplen + 1 + n] = '"';
+    sb->len += seplen + n + 2;
+    sb->buf[sb->len] = '\0';
+}
+
+#define cmd_bounce_json_kname(sb, key, name)                                                       \
+    cmd_bounce_json_name(sb, ", \"" key "\": ", sizeof(", \"" key "\": ") - 1, name)
 
 static void
 cmd_bounce_json_rcpt(struct strbuf *sb, const char *file, const struct dsn_report *rep,
@@ -199,9 +235,9 @@ cmd_bounce_json_rcpt(struct strbuf *sb, const char *file, const struct dsn_repor
     if (r && r->reply_code >= 100 && r->reply_code <= 999)
         for (int i = 2, v = r->reply_code; i >= 0; i--, v /= 10)
             reply[i] = (char)('0' + v % 10);
-    strbuf_addc(sb, '{');
-    cmd_bounce_json_kv(sb, "file", file);
-    cmd_bounce_json_kv(sb, "kind", dsn_kind_name(rep->kind));
+    strbuf_add(sb, "{\"file\": ", 9);
+    cmd_bounce_json_str(sb, file);
+    cmd_bounce_json_kname(sb, "kind", dsn_kind_name(rep->kind));
     cmd_bounce_json_kv(sb, "recipient", r ? r->recipient : NULL);
     cmd_bounce_json_kv(sb, "original_recipient", r ? r->original_recipient : NULL);
     cmd_bounce_json_kv(sb, "action",
@@ -225,10 +261,10 @@ cmd_bounce_json(struct cmd_bounce *cb, const char *file, const struct dsn_report
 {
     struct strbuf *sb = &cb->out;
     if (rep->kind == DSN_KIND_NONE) {
-        strbuf_addc(sb, '{');
-        cmd_bounce_json_kv(sb, "file", file);
+        strbuf_add(sb, "{\"file\": ", 9);
+        cmd_bounce_json_str(sb, file);
         strbuf_adds(sb, ", \"is_dsn\": false");
-        cmd_bounce_json_kv(sb, "kind", dsn_kind_name(rep->kind));
+        cmd_bounce_json_kname(sb, "kind", dsn_kind_name(rep->kind));
         strbuf_adds(sb, "}\n");
     } else if (rep->nrcpts == 0) {
         cmd_bounce_json_rcpt(sb, file, rep, NULL);
