@@ -62,14 +62,31 @@ dsn_fields_line(struct dsn_fields *it, size_t pos, size_t *next)
     return it->line_end;
 }
 
+/* The bytes of a field name (ASCII letters, digits, '-', '_'), folded to
+ * lower case; 0 for the others (and for every byte from 0x80).  One load
+ * per byte tests and folds. */
+static const unsigned char dsn_name_byte[256] = {
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,
+    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0,    0x2d, 0,    0,
+    0x30, 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39, 0,    0,    0,    0,    0,    0,
+    0,    0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+    0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0,    0,    0,    0,    0x5f,
+    0,    0x61, 0x62, 0x63, 0x64, 0x65, 0x66, 0x67, 0x68, 0x69, 0x6a, 0x6b, 0x6c, 0x6d, 0x6e, 0x6f,
+    0x70, 0x71, 0x72, 0x73, 0x74, 0x75, 0x76, 0x77, 0x78, 0x79, 0x7a, 0,    0,    0,    0,    0,
+};
+
 /* "Name:" at the start of a line: returns the name length, 0 if not a
- * field; where the colon is in *colon (the caller need not look again). */
+ * field; where the colon is in *colon (the caller need not look again) and
+ * the name, lowercase and NUL-terminated, in name. */
 static size_t
-dsn_field_name(const char *s, size_t len, size_t *colon)
+dsn_field_name(const char *s, size_t len, size_t *colon, char name[64])
 {
-    size_t i = 0;
-    while (i < len && i < 63 && (isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == '_'))
-        i++;
+    size_t i = 0, lim = len < 63 ? len : 63;
+    unsigned char c;
+    while (i < lim && (c = dsn_name_byte[(unsigned char)s[i]]) != 0)
+        name[i++] = (char)c;
+    name[i] = '\0';
     size_t n = i;
     while (i < len && (s[i] == ' ' || s[i] == '\t'))
         i++;
@@ -92,17 +109,14 @@ dsn_fields_next(struct dsn_fields *it, struct dsn_field *f)
         const char *l = it->s + start;
         size_t ll = end - start;
         size_t colon;
-        size_t n = dsn_field_name(l, ll, &colon);
-        if (n == 0 || isspace((unsigned char)l[0])) { /* no field: blank, prose or stray */
+        size_t n = dsn_field_name(l, ll, &colon, f->name);
+        if (n == 0) { /* no field: blank, prose or stray */
             const char *t = l;
             size_t tl = ll;
             dsn_trim(&t, &tl);
             f->after_blank |= tl == 0;
             continue;
         }
-        for (size_t i = 0; i < n; i++)
-            f->name[i] = (char)dsn_fold((unsigned char)l[i]);
-        f->name[n] = '\0';
         f->name_len = n;
         strbuf_add(&f->value, l + colon + 1, ll - colon - 1);
         bool diag = DSN_IS(f, "diagnostic-code");
@@ -119,7 +133,9 @@ dsn_fields_next(struct dsn_fields *it, struct dsn_field *f)
             dsn_trim(&t2, &tl2);
             bool folded = ll2 > 0 && (l2[0] == ' ' || l2[0] == '\t') && tl2 > 0;
             size_t colon2;
-            bool loose = it->lenient && diag && tl2 > 0 && dsn_field_name(l2, ll2, &colon2) == 0;
+            char name2[64];
+            bool loose =
+                it->lenient && diag && tl2 > 0 && dsn_field_name(l2, ll2, &colon2, name2) == 0;
             if (!folded && !loose)
                 break;
             if (f->value.len < DSN_MAX_DIAGNOSTIC) {
