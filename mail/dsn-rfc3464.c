@@ -23,20 +23,78 @@
 
 /* One field as read from a block. */
 struct dsn_field {
-    char name[64]; /* lowercase */
+    char name[64]; /* lowercase, NUL-padded to 24 bytes at least */
     size_t name_len;
+    int id; /* enum dsn_field_id */
     struct strbuf value;
     bool after_blank; /* a blank line preceded this field */
 };
 
-/* Is the field's name `name` (of n bytes)?  The length first: cheap. */
-static bool
-dsn_field_is(const struct dsn_field *f, const char *name, size_t n)
-{
-    return f->name_len == n && memcmp(f->name, name, n) == 0;
-}
+/* The fields this file reads: a recipient group's first (RFC 3464 §2.3,
+ * the numbers dsn_rcpt_has and dsn_rcpt_field switch on), then the
+ * per-message ones (§2.2) and two that are known and ignored. */
+enum dsn_field_id {
+    DSN_F_OTHER = -1,
+    DSN_F_ORIGINAL_RECIPIENT,
+    DSN_F_FINAL_RECIPIENT,
+    DSN_F_ACTION,
+    DSN_F_STATUS,
+    DSN_F_REMOTE_MTA,
+    DSN_F_DIAGNOSTIC_CODE,
+    DSN_F_LAST_ATTEMPT_DATE,
+    DSN_F_WILL_RETRY_UNTIL,
+    DSN_F_FINAL_LOG_ID,
+    DSN_F_X_ACTUAL_RECIPIENT,
+    DSN_F_RCPT_END, /* the per-message fields from here */
+    DSN_F_REPORTING_MTA = DSN_F_RCPT_END,
+    DSN_F_RECEIVED_FROM_MTA,
+    DSN_F_ARRIVAL_DATE,
+    DSN_F_ORIGINAL_ENVELOPE_ID,
+    DSN_F_DSN_GATEWAY,
+    DSN_F_X_POSTFIX_QUEUE_ID,
+};
 
-#define DSN_IS(f, lit) dsn_field_is(f, lit, sizeof lit - 1)
+/* The known names by a hash of their length, first and last bytes, which
+ * no two of them share (a repeated slot would be an initializer override:
+ * -Werror stops the build).  id is the field id + 1: 0 marks an empty slot. */
+#define DSN_F_SLOT(len, first, last) (((len) + (first)*11 + (last)) & 31)
+#define DSN_F_KNOWN(name, first, last, id)                                                         \
+    [DSN_F_SLOT(sizeof name - 1, first, last)] = {name, id + 1}
+static const struct {
+    char name[24]; /* NUL-padded */
+    int id;
+} dsn_known_fields[32] = {
+    DSN_F_KNOWN("original-recipient", 'o', 't', DSN_F_ORIGINAL_RECIPIENT),
+    DSN_F_KNOWN("final-recipient", 'f', 't', DSN_F_FINAL_RECIPIENT),
+    DSN_F_KNOWN("action", 'a', 'n', DSN_F_ACTION),
+    DSN_F_KNOWN("status", 's', 's', DSN_F_STATUS),
+    DSN_F_KNOWN("remote-mta", 'r', 'a', DSN_F_REMOTE_MTA),
+    DSN_F_KNOWN("diagnostic-code", 'd', 'e', DSN_F_DIAGNOSTIC_CODE),
+    DSN_F_KNOWN("last-attempt-date", 'l', 'e', DSN_F_LAST_ATTEMPT_DATE),
+    DSN_F_KNOWN("will-retry-until", 'w', 'l', DSN_F_WILL_RETRY_UNTIL),
+    DSN_F_KNOWN("final-log-id", 'f', 'd', DSN_F_FINAL_LOG_ID),
+    DSN_F_KNOWN("x-actual-recipient", 'x', 't', DSN_F_X_ACTUAL_RECIPIENT),
+    DSN_F_KNOWN("reporting-mta", 'r', 'a', DSN_F_REPORTING_MTA),
+    DSN_F_KNOWN("received-from-mta", 'r', 'a', DSN_F_RECEIVED_FROM_MTA),
+    DSN_F_KNOWN("arrival-date", 'a', 'e', DSN_F_ARRIVAL_DATE),
+    DSN_F_KNOWN("original-envelope-id", 'o', 'd', DSN_F_ORIGINAL_ENVELOPE_ID),
+    DSN_F_KNOWN("dsn-gateway", 'd', 'y', DSN_F_DSN_GATEWAY),
+    DSN_F_KNOWN("x-postfix-queue-id", 'x', 'd', DSN_F_X_POSTFIX_QUEUE_ID),
+};
+
+/* The id of a lowercase name of n bytes (1..63) in name[], NUL-padded to 24
+ * bytes: one slot, compared in three words. */
+static int
+dsn_field_id(const char *name, size_t n)
+{
+    unsigned char first = (unsigned char)name[0], last = (unsigned char)name[n - 1];
+    unsigned slot = DSN_F_SLOT((unsigned)n, first, last);
+    uint64_t a[3], b[3];
+    memcpy(a, name, sizeof a);
+    memcpy(b, dsn_known_fields[slot].name, sizeof b);
+    bool same = ((a[0] ^ b[0]) | (a[1] ^ b[1]) | (a[2] ^ b[2])) == 0;
+    return same ? dsn_known_fields[slot].id - 1 : DSN_F_OTHER;
+}
 
 struct dsn_fields {
     const char *s;
@@ -84,6 +142,7 @@ dsn_field_name(const char *s, size_t len, size_t *colon, char name[64])
 {
     size_t i = 0, lim = len < 63 ? len : 63;
     unsigned char c;
+    memset(name, 0, 24);
     while (i < lim && (c = dsn_name_byte[(unsigned char)s[i]]) != 0)
         name[i++] = (char)c;
     name[i] = '\0';
@@ -118,8 +177,9 @@ dsn_fields_next(struct dsn_fields *it, struct dsn_field *f)
             continue;
         }
         f->name_len = n;
+        f->id = dsn_field_id(f->name, n);
         strbuf_add(&f->value, l + colon + 1, ll - colon - 1);
-        bool diag = DSN_IS(f, "diagnostic-code");
+        bool diag = f->id == DSN_F_DIAGNOSTIC_CODE;
         /* RFC 5322 §2.2.3 unfolding; lenient for unindented diagnostic lines */
         while (it->pos < it->len) {
             size_t s2 = it->pos;
@@ -230,58 +290,38 @@ dsn_set(char **slot, char *value)
     *slot = value;
 }
 
-static bool
+static void
 dsn_per_message_field(struct dsn_report *rep, const struct dsn_field *f)
 {
-    if (DSN_IS(f, "reporting-mta"))
+    switch (f->id) {
+    case DSN_F_REPORTING_MTA:
         dsn_set(&rep->reporting_mta, dsn_typed_value(f, NULL));
-    else if (DSN_IS(f, "received-from-mta"))
+        break;
+    case DSN_F_RECEIVED_FROM_MTA:
         dsn_set(&rep->received_from_mta, dsn_typed_value(f, NULL));
-    else if (DSN_IS(f, "arrival-date"))
+        break;
+    case DSN_F_ARRIVAL_DATE:
         dsn_set(&rep->arrival_date, dsn_value(f, DSN_MAX_FIELD));
-    else if (DSN_IS(f, "original-envelope-id"))
+        break;
+    case DSN_F_ORIGINAL_ENVELOPE_ID:
         dsn_set(&rep->envelope_id, dsn_value(f, DSN_MAX_FIELD));
-    else
-        return DSN_IS(f, "dsn-gateway") || DSN_IS(f, "x-postfix-queue-id");
-    return true;
-}
-
-/* Field names that belong to a recipient group (RFC 3464 §2.3). */
-static int
-dsn_rcpt_field_id(const struct dsn_field *f)
-{
-    static const struct {
-        const char *name;
-        size_t len;
-    } names[] = {
-        {"original-recipient", 18},
-        {"final-recipient", 15},
-        {"action", 6},
-        {"status", 6},
-        {"remote-mta", 10},
-        {"diagnostic-code", 15},
-        {"last-attempt-date", 17},
-        {"will-retry-until", 16},
-        {"final-log-id", 12},
-        {"x-actual-recipient", 18},
-    };
-    for (int i = 0; i < (int)(sizeof names / sizeof names[0]); i++)
-        if (dsn_field_is(f, names[i].name, names[i].len))
-            return i;
-    return -1;
+        break;
+    default:
+        break;
+    }
 }
 
 static bool
 dsn_rcpt_has(const struct dsn_recipient *r, int id)
 {
     switch (id) {
-    case 0:
+    case DSN_F_ORIGINAL_RECIPIENT:
         return r->original_recipient != NULL;
-    case 1:
+    case DSN_F_FINAL_RECIPIENT:
         return r->final_recipient != NULL;
-    case 2:
+    case DSN_F_ACTION:
         return r->action != DSN_ACTION_UNKNOWN;
-    case 3:
+    case DSN_F_STATUS:
         return r->status_field[0] != '\0';
     default:
         return false;
@@ -316,10 +356,10 @@ dsn_rcpt_field(struct dsn_ctx *ctx, struct dsn_recipient *r, int id, const struc
 {
     char *v;
     switch (id) {
-    case 0:
+    case DSN_F_ORIGINAL_RECIPIENT:
         dsn_set(&r->original_recipient, dsn_addr_clean(f->value.buf, NULL));
         break;
-    case 1: {
+    case DSN_F_FINAL_RECIPIENT: {
         char *type = NULL;
         v = dsn_addr_clean(f->value.buf, &type);
         if (!r->final_recipient && v) {
@@ -331,28 +371,29 @@ dsn_rcpt_field(struct dsn_ctx *ctx, struct dsn_recipient *r, int id, const struc
         }
         break;
     }
-    case 2:
+    case DSN_F_ACTION:
         r->action = dsn_action_parse(f->value.buf);
         if (r->action == DSN_ACTION_UNKNOWN)
             dsn_note(ctx, "unknown Action value \"%.40s\"", f->value.buf);
         break;
-    case 3:
+    case DSN_F_STATUS:
         if (!dsn_status_parse(f->value.buf, r->status_field))
             dsn_note(ctx, "invalid Status value \"%.40s\"", f->value.buf);
         break;
-    case 4:
+    case DSN_F_REMOTE_MTA:
         dsn_set(&r->remote_mta, dsn_typed_value(f, NULL));
         break;
-    case 5:
+    case DSN_F_DIAGNOSTIC_CODE:
         dsn_diag_set(r, f);
         break;
-    case 6:
+    case DSN_F_LAST_ATTEMPT_DATE:
         dsn_set(&r->last_attempt_date, dsn_value(f, DSN_MAX_FIELD));
         break;
-    case 7:
+    case DSN_F_WILL_RETRY_UNTIL:
         dsn_set(&r->will_retry_until, dsn_value(f, DSN_MAX_FIELD));
         break;
-    case 9: /* sendmail/Postfix: the local delivery target ("|/usr/bin/procmail") */
+    case DSN_F_X_ACTUAL_RECIPIENT: /* sendmail/Postfix: the local delivery target
+                                      ("|/usr/bin/procmail") */
         dsn_set(&r->actual_recipient, dsn_value(f, DSN_MAX_FIELD));
         break;
     default:
@@ -371,12 +412,12 @@ dsn_rfc3464_parse(struct dsn_ctx *ctx, const char *body, size_t len)
     while (dsn_fields_next(&it, &f)) {
         if (f.after_blank)
             blank_since = true;
-        int id = dsn_rcpt_field_id(&f);
-        if (id < 0) {
+        int id = f.id;
+        if (id < 0 || id >= DSN_F_RCPT_END) {
             dsn_per_message_field(ctx->rep, &f);
             continue;
         }
-        bool addr_field = id == 0 || id == 1;
+        bool addr_field = id == DSN_F_ORIGINAL_RECIPIENT || id == DSN_F_FINAL_RECIPIENT;
         bool fresh =
             !cur || dsn_rcpt_has(cur, id) ||
             (blank_since && addr_field && (cur->final_recipient || cur->original_recipient));
@@ -412,12 +453,12 @@ dsn_rfc3464_in_text(struct dsn_ctx *ctx)
     struct dsn_recipient *cur = NULL;
     size_t before = ctx->rep->nrcpts;
     while (dsn_fields_next(&it, &f)) {
-        int id = dsn_rcpt_field_id(&f);
-        if (id < 0) {
+        int id = f.id;
+        if (id < 0 || id >= DSN_F_RCPT_END) {
             dsn_per_message_field(ctx->rep, &f);
             continue;
         }
-        if (!cur && id != 0 && id != 1)
+        if (!cur && id != DSN_F_ORIGINAL_RECIPIENT && id != DSN_F_FINAL_RECIPIENT)
             continue; /* "Status:" prose before any recipient */
         if (!cur || dsn_rcpt_has(cur, id)) {
             cur = dsn_rcpt_add(ctx);
