@@ -10,6 +10,7 @@
  * Does not: guess which Sent message it was (a separate mail/ step).
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,8 +40,11 @@ dsn_msgid_clean(const char *v, size_t len)
     const char *b = lt ? lt + 1 : v;
     while (b < end && isspace((unsigned char)*b))
         b++;
+    /* the bytes that end the id: '>' and the white space isspace() knows */
+    static const bool stop[256] = {
+        ['>'] = 1, [' '] = 1, ['\t'] = 1, ['\n'] = 1, ['\v'] = 1, ['\f'] = 1, ['\r'] = 1};
     size_t n = 0;
-    while (b + n < end && b[n] != '>' && !isspace((unsigned char)b[n]))
+    while (b + n < end && !stop[(unsigned char)b[n]])
         n++;
     return n ? dsn_strclean(b, n, DSN_MAX_FIELD, true) : NULL;
 }
@@ -58,32 +62,47 @@ dsn_original_text(const char *v, size_t len)
         words = (size_t)(eq + 1 - v) < len && eq[1] == '?';
     size_t a = dsn_ascii_span(v, len);
     bool plain = !words && (a == len || utf8_valid(v + a, len - a));
-    if (plain)
-        return dsn_strclean(v, strnlen(v, len), DSN_MAX_FIELD, true);
+    if (plain) /* a == len: no NUL in v */
+        return dsn_strclean(v, a == len ? len : strnlen(v, len), DSN_MAX_FIELD, true);
     char *d = mail_header_decode(v, len);
     char *out = dsn_strclean(d, d ? strlen(d) : 0, DSN_MAX_FIELD, true);
     free(d);
     return out;
 }
 
-/* Which of the five fields we keep starts the line at s, or -1: the first
- * byte names the only candidate. */
+/* Is c a byte that may end a field name (the colon or white space before it)? */
+static inline bool
+dsn_original_name_end(uint64_t c)
+{
+    return c == ':' || c == ' ' || c == '\t';
+}
+
+/* Which of the five fields we keep starts the line s[0..len), or -1: the
+ * line's first eight bytes, folded in one load (zero past len, which ends
+ * no name), against each name and the byte after it. */
 static int
 dsn_original_field(const char *s, size_t len)
 {
-    static const char *const names[] = {"message-id", "subject", "from", "to", "date"};
-    static const size_t lens[] = {10, 7, 4, 2, 4};
-    unsigned char c = len > 0 ? dsn_fold((unsigned char)s[0]) : 0;
-    int k = 0;
-    while (k < 5 && (unsigned char)names[k][0] != c)
-        k++;
-    if (k == 5)
-        return -1;
-    size_t n = lens[k];
-    return len > n && dsn_has_prefix(s, len, names[k]) &&
-                   (s[n] == ':' || s[n] == ' ' || s[n] == '\t')
-               ? k
-               : -1;
+#define DSN_LE4(a, b, c, d)                                                                        \
+    ((uint64_t)(a) | (uint64_t)(b) << 8 | (uint64_t)(c) << 16 | (uint64_t)(d) << 24)
+    uint64_t h = dsn_head(s, len);
+    uint64_t h4 = h & 0xffffffffu;
+    if ((h & 0xffff) == DSN_LE4('t', 'o', 0, 0) && dsn_original_name_end((h >> 16) & 0xff))
+        return 3;
+    if (h4 == DSN_LE4('f', 'r', 'o', 'm') && dsn_original_name_end((h >> 32) & 0xff))
+        return 2;
+    if (h4 == DSN_LE4('d', 'a', 't', 'e') && dsn_original_name_end((h >> 32) & 0xff))
+        return 4;
+    if ((h & 0xffffffffffffffu) ==
+            (DSN_LE4('s', 'u', 'b', 'j') | DSN_LE4('e', 'c', 't', 0) << 32) &&
+        dsn_original_name_end(h >> 56))
+        return 1;
+    if (h == (DSN_LE4('m', 'e', 's', 's') | DSN_LE4('a', 'g', 'e', '-') << 32) && len > 10 &&
+        dsn_fold((unsigned char)s[8]) == 'i' && dsn_fold((unsigned char)s[9]) == 'd' &&
+        dsn_original_name_end((unsigned char)s[10]))
+        return 0;
+    return -1;
+#undef DSN_LE4
 }
 
 /* Field k's value, the line s[pos..end) and the lines folded below it
