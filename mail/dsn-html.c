@@ -65,18 +65,15 @@ dsn_html_entity(struct strbuf *sb, const char *s, size_t len, size_t i)
 }
 
 /* Is the tag (after its '<') one that starts or ends a block?  Its name (a
- * '/' and the letters and digits after it) is read once, folded, and looked
- * up by length: most tags are not blocks. */
+ * '/' and the letters and digits after it) is read once, folded into a
+ * zero-padded word, and compared as one word with each block's name: most
+ * tags are not blocks. */
 static bool
 dsn_html_is_block(const char *tag, size_t tl)
 {
-    static const struct {
-        char name[8];
-        size_t len;
-    } blocks[] = {{"br", 2},   {"p", 1},   {"div", 3},    {"tr", 2},    {"li", 2},
-                  {"h1", 2},   {"h2", 2},  {"h3", 2},     {"table", 5}, {"/p", 2},
-                  {"/div", 4}, {"/tr", 3}, {"/table", 6}, {"/li", 3},   {"hr", 2}};
-    char w[7];
+    static const char blocks[][8] = {"br",    "p",  "div",  "tr",  "li",     "h1",  "h2", "h3",
+                                     "table", "/p", "/div", "/tr", "/table", "/li", "hr"};
+    char w[8] = {0};
     size_t n = tl > 0 && tag[0] == '/';
     if (n)
         w[0] = '/';
@@ -88,9 +85,13 @@ dsn_html_is_block(const char *tag, size_t tl)
     }
     if (n == sizeof w) /* longer than any block's name */
         return false;
-    for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++)
-        if (blocks[k].len == n && memcmp(w, blocks[k].name, n) == 0)
+    uint64_t a, b;
+    memcpy(&a, w, 8);
+    for (size_t k = 0; k < sizeof blocks / sizeof blocks[0]; k++) {
+        memcpy(&b, blocks[k], 8);
+        if (a == b)
             return true;
+    }
     return false;
 }
 
@@ -107,8 +108,9 @@ dsn_html_to_text(const char *s, size_t len, size_t *out_len)
         }
         if (c != '<') {
             /* a run of text up to the next markup or CR, copied at once */
+            static const bool stop[256] = {['<'] = 1, ['&'] = 1, ['\r'] = 1};
             size_t run = i;
-            while (run < len && s[run] != '<' && s[run] != '&' && s[run] != '\r')
+            while (run < len && !stop[(unsigned char)s[run]])
                 run++;
             if (run == i) { /* a CR */
                 strbuf_addc(&sb, '\n');
