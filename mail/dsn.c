@@ -210,6 +210,69 @@ dsn_walk_inner(struct dsn_ctx *ctx, const struct mail_part *p, unsigned budget)
         dsn_walk_inner(ctx, p->children[i], budget - 1);
 }
 
+/* What a part outside the returned message can be to the engine. */
+enum dsn_role {
+    DSN_ROLE_NONE,
+    DSN_ROLE_STATUS,        /* message/delivery-status */
+    DSN_ROLE_STATUS_GLOBAL, /* message/global-delivery-status */
+    DSN_ROLE_MDN,           /* (global-)disposition-notification */
+    DSN_ROLE_ARF,           /* feedback-report */
+    DSN_ROLE_ORIG,  /* message/rfc822, message/global, text/rfc822, (global-/rfc822-)headers */
+    DSN_ROLE_PLAIN, /* text/plain */
+    DSN_ROLE_HTML,  /* text/html */
+};
+
+static bool
+dsn_type_is(const struct mail_part *p, const char *type)
+{
+    return p->type && strcmp(p->type, type) == 0;
+}
+
+/* The role of a part from its (lowercase) subtype, whose first byte leaves
+ * one or two names to compare. */
+static enum dsn_role
+dsn_role(const struct mail_part *p)
+{
+    const char *sub = p->subtype ? p->subtype : "";
+    switch (sub[0]) {
+    case 'd':
+        if (strcmp(sub, "delivery-status") == 0)
+            return DSN_ROLE_STATUS;
+        if (strcmp(sub, "disposition-notification") == 0)
+            return DSN_ROLE_MDN;
+        break;
+    case 'g':
+        if (strcmp(sub, "global-delivery-status") == 0)
+            return DSN_ROLE_STATUS_GLOBAL;
+        if (strcmp(sub, "global-disposition-notification") == 0)
+            return DSN_ROLE_MDN;
+        if (strcmp(sub, "global-headers") == 0 ||
+            (strcmp(sub, "global") == 0 && dsn_type_is(p, "message")))
+            return DSN_ROLE_ORIG;
+        break;
+    case 'f':
+        if (strcmp(sub, "feedback-report") == 0)
+            return DSN_ROLE_ARF;
+        break;
+    case 'r':
+        if (strcmp(sub, "rfc822-headers") == 0 ||
+            (strcmp(sub, "rfc822") == 0 && (dsn_type_is(p, "message") || dsn_type_is(p, "text"))))
+            return DSN_ROLE_ORIG;
+        break;
+    case 'p':
+        if (strcmp(sub, "plain") == 0 && dsn_type_is(p, "text"))
+            return DSN_ROLE_PLAIN;
+        break;
+    case 'h':
+        if (strcmp(sub, "html") == 0 && dsn_type_is(p, "text"))
+            return DSN_ROLE_HTML;
+        break;
+    default:
+        break;
+    }
+    return DSN_ROLE_NONE;
+}
+
 /* Pick the parts that matter.  Parts inside a returned message are not
  * looked into: a bounce of a bounce must not be read as the inner report. */
 static void
@@ -217,44 +280,41 @@ dsn_walk(struct dsn_ctx *ctx, const struct mail_part *p)
 {
     if (!p || ++ctx->nparts > MAIL_MAX_PARTS || p->depth > MAIL_MAX_MIME_DEPTH)
         return;
-    const char *sub = p->subtype ? p->subtype : "";
-    if (p->subtype &&
-        (strcmp(sub, "delivery-status") == 0 || strcmp(sub, "global-delivery-status") == 0)) {
+    enum dsn_role role = dsn_role(p);
+    switch (role) {
+    case DSN_ROLE_STATUS:
+    case DSN_ROLE_STATUS_GLOBAL:
         if (!ctx->status_part) {
             ctx->status_part = p;
-            ctx->status_global = strcmp(sub, "global-delivery-status") == 0;
+            ctx->status_global = role == DSN_ROLE_STATUS_GLOBAL;
         }
         return;
-    }
-    if (strcmp(sub, "disposition-notification") == 0 ||
-        strcmp(sub, "global-disposition-notification") == 0) {
+    case DSN_ROLE_MDN:
         if (!ctx->mdn_part)
             ctx->mdn_part = p;
         return;
-    }
-    if (strcmp(sub, "feedback-report") == 0) {
+    case DSN_ROLE_ARF:
         if (!ctx->arf_part)
             ctx->arf_part = p;
         return;
-    }
-    if (dsn_is(p, "message", "rfc822") || dsn_is(p, "message", "global") ||
-        strcmp(sub, "rfc822-headers") == 0 || strcmp(sub, "global-headers") == 0 ||
-        dsn_is(p, "text", "rfc822")) {
+    case DSN_ROLE_ORIG:
         if (!ctx->orig_part) {
             ctx->orig_part = p;
             for (size_t i = 0; i < p->nchildren; i++)
                 dsn_walk_inner(ctx, p->children[i], 8);
         }
         return;
+    default:
+        break;
     }
-    if (p->type && strcmp(p->type, "multipart") == 0) {
+    if (dsn_type_is(p, "multipart")) {
         for (size_t i = 0; i < p->nchildren; i++)
             dsn_walk(ctx, p->children[i]);
         return;
     }
-    if (dsn_is(p, "text", "plain") && !ctx->text_part && p->disposition != MAIL_DISP_ATTACHMENT)
+    if (role == DSN_ROLE_PLAIN && !ctx->text_part && p->disposition != MAIL_DISP_ATTACHMENT)
         ctx->text_part = p;
-    else if (dsn_is(p, "text", "html") && !ctx->html_part)
+    else if (role == DSN_ROLE_HTML && !ctx->html_part)
         ctx->html_part = p;
 }
 
