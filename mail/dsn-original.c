@@ -110,8 +110,11 @@ dsn_original_field(const char *s, size_t len)
 static size_t
 dsn_original_value(char **slot, int k, struct dsn_lines *ln, size_t pos, size_t end, size_t next)
 {
+    static const size_t name_len[] = {10, 7, 4, 2, 4}; /* dsn_original_field's names */
     const char *s = ln->s;
-    const char *colon = memchr(s + pos, ':', end - pos);
+    /* most often the colon follows the name: no search */
+    size_t at = pos + name_len[k];
+    const char *colon = at < end && s[at] == ':' ? s + at : memchr(s + pos, ':', end - pos);
     if (!colon)
         return next;
     const char *val = colon + 1;
