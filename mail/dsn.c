@@ -13,6 +13,7 @@
  * recipients; every string owned by the report and valid UTF-8.
  */
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -525,8 +526,15 @@ dsn_analyze(const struct mail_message *msg)
 {
     if (!msg)
         return NULL;
-    struct dsn_report *rep = xcalloc(1, sizeof *rep);
-    struct dsn_ctx ctx = {.msg = msg, .rep = rep, .notes = STRBUF_INIT};
+    struct dsn_report *rep = xmalloc(sizeof *rep);
+    *rep = (struct dsn_report){.kind = DSN_KIND_NONE}; /* zeroed inline: no calloc */
+    /* all but notice_at, the last member, 768 bytes that dsn_notice_scan
+     * (dsn_load_notice, below) fills before anything reads them */
+    struct dsn_ctx ctx;
+    memset(&ctx, 0, offsetof(struct dsn_ctx, notice_at));
+    ctx.msg = msg;
+    ctx.rep = rep;
+    strbuf_init(&ctx.notes);
     ctx.root = mail_message_root(msg);
     if (ctx.root && dsn_is(ctx.root, "multipart", "report"))
         ctx.report_type = mail_part_param(ctx.root, "report-type");
