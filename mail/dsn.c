@@ -521,6 +521,11 @@ dsn_finish(struct dsn_ctx *ctx)
         rep->notes = strbuf_detach(&ctx->notes, NULL);
 }
 
+/* dsn_analyze zeroes the state up to notice_at: nothing may follow it */
+_Static_assert(offsetof(struct dsn_ctx, notice_at) + sizeof(((struct dsn_ctx *)0)->notice_at) ==
+                   sizeof(struct dsn_ctx),
+               "notice_at is the last member of struct dsn_ctx");
+
 struct dsn_report *
 dsn_analyze(const struct mail_message *msg)
 {
