@@ -90,6 +90,20 @@ mbox_push(struct mail_span **v, size_t *n, size_t off, size_t end)
     (*v)[(*n)++] = (struct mail_span){off, end - off};
 }
 
+/* Is there a "From " line after the first line?  Every separator is one,
+ * so without one the file is a single message: one search for 'F' then
+ * spares the walk over every line (most mbox files given to `nixie bounce`
+ * are one message each). */
+static bool
+mbox_has_later_from(const char *data, size_t len)
+{
+    const char *end = data + len;
+    for (const char *p = data + 1; (p = memchr(p, 'F', (size_t)(end - p))) != NULL; p++)
+        if (p[-1] == '\n' && (size_t)(end - p) >= 5 && memcmp(p, "From ", 5) == 0)
+            return true;
+    return false;
+}
+
 size_t
 mail_mbox_split(const char *data, size_t len, struct mail_span **out)
 {
@@ -99,6 +113,12 @@ mail_mbox_split(const char *data, size_t len, struct mail_span **out)
     *out = NULL;
     if (!mail_mbox_detect(data, len))
         return 0;
+    if (!mbox_has_later_from(data, len)) {
+        mbox_line(data, len, 0, &start);
+        mbox_push(&v, &n, start, len);
+        *out = v;
+        return n;
+    }
     while (pos < len) {
         size_t next, llen = mbox_line(data, len, pos, &next);
         if (after_blank && mbox_is_separator(data + pos, llen) &&

@@ -339,28 +339,12 @@ cmd_bounce_one(struct cmd_bounce *cb, const char *path, const char *label,
     dsn_report_free(rep);
 }
 
-/* Could data hold a second message?  One starts at a "From " line after
- * the first (RFC 4155): without one, mail_mbox_split's walk over every
- * line is not needed.  A search for 'F' is cheaper than one per line. */
-static bool
-cmd_bounce_mbox_several(const char *data, size_t len)
-{
-    if (!data || !mail_mbox_detect(data, len))
-        return false;
-    for (const char *p = data + 1, *end = data + len; (p = memchr(p, 'F', (size_t)(end - p))); p++)
-        if (p[-1] == '\n' && (size_t)(end - p) >= 5 && memcmp(p, "From ", 5) == 0)
-            return true;
-    return false;
-}
-
 /* An mbox of several messages (a spool, a saved folder): each is analysed. */
 static bool
 cmd_bounce_mbox(struct cmd_bounce *cb, const char *path, const struct mail_message *file)
 {
     size_t len;
     const char *raw = mail_message_raw(file, &len);
-    if (!cmd_bounce_mbox_several(raw, len))
-        return false;
     struct mail_span *v;
     size_t n = mail_mbox_split(raw, len, &v);
     for (size_t i = 0; n > 1 && i < n; i++) {

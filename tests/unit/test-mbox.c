@@ -1,8 +1,8 @@
 /*
  * test-mbox.c - splitting mbox files: separators after empty lines only,
  * CRLF, a body line starting "From " that is no separator, one inside an
- * open multipart, a file that is
- * no mbox, a missing final newline, and the corpus's two-report mbox.
+ * open multipart, a single message (no later "From " line at all), a file
+ * that is no mbox, a missing final newline, and the corpus's two-report mbox.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -42,6 +42,27 @@ test_two_messages(void **state)
     assert_span(s, &v[0], "Subject: one\n\nFirst.\n");
     assert_span(s, &v[1], "Subject: two\n\nSecond.\n");
     free(v);
+}
+
+/* No "From " after the first line: the shortcut without the line walk must
+ * give the walk's span, whatever the line ends. */
+static void
+test_single_message(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        "From a@b Mon Nov  2 10:00:00 2026\nSubject: x\n\nFrom-less body, Fine.\n",
+        "From a@b Mon Nov  2 10:00:00 2026\r\nSubject: x\r\n\r\nbody",
+        "From a@b Mon Nov  2 10:00:00 2026\n",
+        "From a@b Mon Nov  2 10:00:00 2026",
+    };
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        const char *s = files[i], *nl = strchr(s, '\n');
+        struct mail_span *v;
+        assert_int_equal(split(s, &v), 1);
+        assert_span(s, &v[0], nl ? nl + 1 : s + strlen(s));
+        free(v);
+    }
 }
 
 static void
@@ -120,9 +141,9 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_two_messages),     cmocka_unit_test(test_not_separators),
-        cmocka_unit_test(test_inside_multipart), cmocka_unit_test(test_no_mbox),
-        cmocka_unit_test(test_corpus_mbox),
+        cmocka_unit_test(test_two_messages),   cmocka_unit_test(test_not_separators),
+        cmocka_unit_test(test_single_message), cmocka_unit_test(test_inside_multipart),
+        cmocka_unit_test(test_no_mbox),        cmocka_unit_test(test_corpus_mbox),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
