@@ -87,6 +87,9 @@ function median(v, k,    i, j, t) {
     printf "%-10s %-28s %14.0f\n", "nixie", la, (ma > 0) ? n / ma : 0;
     printf "%-10s %-28s %14.0f\n", "sisimai", lb, (mb > 0) ? n / mb : 0;
     if (ma > 0) printf "nixie / sisimai (medians): %.1fx\n", mb / ma;
+    # each run of nixie against the sisimai run that followed it
+    for (i = 1; i <= k; i++) if (a[i] > 0) { q = b[i] / a[i]; lo = (i == 1 || q < lo) ? q : lo; hi = (i == 1 || q > hi) ? q : hi }
+    if (k > 1 && hi > 0) printf "nixie / sisimai (run by run): %.1fx to %.1fx\n", lo, hi;
 }'
 
 # the engine alone, in memory
