@@ -56,6 +56,11 @@ check_report(const struct dsn_report *rep)
     check_str(rep->notes);
     check_str(rep->original.message_id);
     check_str(rep->original.subject);
+    const char *fields[] = {rep->reporting_mta,       rep->envelope_id,      rep->feedback_type,
+                            rep->original.message_id, rep->original.subject, rep->original.from,
+                            rep->original.to};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
+        assert_true(!fields[i] || strlen(fields[i]) <= DSN_MAX_FIELD + 8);
     for (size_t i = 0; i < rep->nrcpts; i++) {
         const struct dsn_recipient *r = &rep->rcpts[i];
         check_str(r->recipient);
@@ -984,6 +989,31 @@ test_match_every_alignment(void **state)
 
 /* dsn_status_find_two finds what dsn_status_find and
  * dsn_status_find_specific (no exception) find. */
+/* Amazon SES's JSON notice: its values are bounded as other reports' fields
+ * are (the subject was cut at the diagnostic's length, found by fuzz-dsn). */
+static void
+test_json_long_subject(void **state)
+{
+    (void)state;
+    struct strbuf sb = STRBUF_INIT;
+    strbuf_adds(&sb, "From: no-reply@sns.amazonaws.com\nSubject: AWS Notification Message\n"
+                     "Content-Type: text/plain\n\n{\"notificationType\":\"Bounce\",\"bounce\":"
+                     "{\"bouncedRecipients\":[{\"emailAddress\":\"a@example.org\",\"status\":"
+                     "\"5.1.1\",\"diagnosticCode\":\"smtp; 550 5.1.1 user unknown\"}]},"
+                     "\"mail\":{\"commonHeaders\":{\"subject\":\"");
+    for (int i = 0; i < 1000; i++)
+        strbuf_adds(&sb, "Nyaan ");
+    strbuf_adds(&sb, "\"}}}\n");
+    struct analysed a = analyse(sb.buf);
+    assert_string_equal(a.rep->source, "json:amazonses");
+    assert_non_null(a.rep->original.subject);
+    assert_true(strlen(a.rep->original.subject) <= DSN_MAX_FIELD);
+    assert_true(strlen(a.rep->original.subject) > DSN_MAX_FIELD / 2);
+    dsn_report_free(a.rep);
+    mail_message_free(a.msg);
+    strbuf_free(&sb);
+}
+
 static void
 test_status_find_two(void **state)
 {
@@ -1176,6 +1206,7 @@ main(void)
         cmocka_unit_test(test_lines_cr_window),
         cmocka_unit_test(test_memcasemem_first),
         cmocka_unit_test(test_status_find_two),
+        cmocka_unit_test(test_json_long_subject),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
