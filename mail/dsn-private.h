@@ -29,6 +29,15 @@ struct mail_part;
 /* At least the number of phrases in the NOTICE group (dsn-match.c checks). */
 #define DSN_NOTICE_MAX 192
 
+/* A text prepared for phrase matching (dsn-reason-table.c): lowercased,
+ * multi-line replies unfolded, and the first SPECIFIC and GENERAL rows in it. */
+struct dsn_words {
+    char *lc; /* small, or owned when the text does not fit */
+    size_t len;
+    const struct dsn_phrase *specific, *general;
+    char small[256]; /* most diagnostics fit: no allocation (lc points here: do not copy) */
+};
+
 /* Analysis state for one message.  Parts are borrowed from the message;
  * `notice` is owned. */
 struct dsn_ctx {
@@ -49,6 +58,11 @@ struct dsn_ctx {
     const struct mail_part *text_part;    /* first text/plain outside the original */
     const struct mail_part *html_part;    /* first text/html outside the original */
     size_t nparts;
+
+    /* the words of the last text dsn-text-rcpt.c looked up for reasons (lc
+     * NULL: none): its recipient's diagnostic is most often that text, and
+     * dsn_reason_classify() then takes the rows found (owned) */
+    struct dsn_words said;
 
     void *reader; /* dsn-text-rcpt.c's reader over the notice, built once, owned */
 
@@ -267,23 +281,22 @@ bool dsn_text_summary(struct dsn_ctx *ctx, struct strbuf *sb);
 bool dsn_autoreply_detect(struct dsn_ctx *ctx);
 
 /* ---- dsn-reason.c ---- */
-/* Decide status (if missing), reply code, reason and hard/soft for r. */
-void dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind);
-/* A text prepared for phrase matching (dsn-reason-table.c): lowercased,
- * multi-line replies unfolded, and the first SPECIFIC and GENERAL rows in it. */
-struct dsn_words {
-    char *lc; /* small, or owned when the text does not fit */
-    size_t len;
-    const struct dsn_phrase *specific, *general;
-    char small[256]; /* most diagnostics fit: no allocation (lc points here: do not copy) */
-};
+/* Decide status (if missing), reply code, reason and hard/soft for r;
+ * `known`: words already looked up (may be NULL), see dsn_words_reuse(). */
+void dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind,
+                         const struct dsn_words *known);
 void dsn_words_init(struct dsn_words *w, const char *text, size_t len);
+/* dsn_words_init(), but when the words are those of `known` (may be NULL)
+ * its rows are taken, not looked up again. */
+void dsn_words_reuse(struct dsn_words *w, const char *text, size_t len,
+                     const struct dsn_words *known);
 void dsn_words_free(struct dsn_words *w);
 /* Reason from wording alone: the specific phrases when `specific`, else the
  * general ones; DSN_REASON_UNDEFINED if none matches. */
 enum dsn_reason dsn_words_reason(const struct dsn_words *w, bool specific);
-/* Does the text name any reason (either list, or a missing domain)? */
-bool dsn_reason_any(const char *text, size_t len);
+/* Does the text name any reason (either list, or a missing domain)?  Its
+ * words and rows are left in w (dsn_words_free() them). */
+bool dsn_reason_any(struct dsn_words *w, const char *text, size_t len);
 /* The SMTP stage a text says failed ("CONN", "HELO", "MAIL", "RCPT", "DATA"). */
 bool dsn_smtp_command(const char *text, size_t len, char out[8]);
 

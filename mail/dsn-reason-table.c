@@ -159,13 +159,25 @@ dsn_words_prep(struct dsn_words *w, const char *text, size_t len)
 }
 
 void
-dsn_words_init(struct dsn_words *w, const char *text, size_t len)
+dsn_words_reuse(struct dsn_words *w, const char *text, size_t len, const struct dsn_words *known)
 {
     dsn_words_prep(w, text, len);
+    /* the rows are a function of the words alone */
+    if (known && known->lc && known->len == w->len && memcmp(known->lc, w->lc, w->len) == 0) {
+        w->specific = known->specific;
+        w->general = known->general;
+        return;
+    }
     const struct dsn_phrase *rows[DSN_LIST_COUNT];
     dsn_match_rows(DSN_GROUP_REASON, w->lc, w->len, rows);
     w->specific = rows[DSN_LIST_SPECIFIC];
     w->general = rows[DSN_LIST_GENERAL];
+}
+
+void
+dsn_words_init(struct dsn_words *w, const char *text, size_t len)
+{
+    dsn_words_reuse(w, text, len, NULL);
 }
 
 void
@@ -191,26 +203,14 @@ dsn_words_reason(const struct dsn_words *w, bool specific)
     return found;
 }
 
-static bool
-dsn_words_any_fn(void *arg, const struct dsn_phrase *phrase, size_t at)
-{
-    (void)phrase, (void)at;
-    *(bool *)arg = true;
-    return false; /* one is enough */
-}
-
 bool
-dsn_reason_any(const char *text, size_t len)
+dsn_reason_any(struct dsn_words *w, const char *text, size_t len)
 {
-    struct dsn_words w;
-    dsn_words_prep(&w, text, len);
-    bool any = false;
-    if (w.len > 0) { /* what dsn_words_reason() would find, tried cheapest first */
-        any = memmem(w.lc, w.len, "does not exist", 14) != NULL;
-        if (!any)
-            dsn_match_scan(DSN_GROUP_REASON, w.lc, w.len, dsn_words_any_fn, &any);
-        any = any || dsn_domain_missing(w.lc, w.len);
-    }
-    dsn_words_free(&w);
-    return any;
+    /* every row looked up, not just one: the recipient's classification
+     * most often reads the same words (dsn_words_reuse) */
+    dsn_words_init(w, text, len);
+    if (w->len == 0) /* what dsn_words_reason() would find */
+        return false;
+    return w->specific || w->general || memmem(w->lc, w->len, "does not exist", 14) ||
+           dsn_domain_missing(w->lc, w->len);
 }

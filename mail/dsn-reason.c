@@ -226,7 +226,7 @@ dsn_reason_fallback(const struct dsn_recipient *r)
 }
 
 static enum dsn_reason
-dsn_reason_decide(const struct dsn_recipient *r, enum dsn_kind kind)
+dsn_reason_decide(const struct dsn_recipient *r, enum dsn_kind kind, const struct dsn_words *known)
 {
     if (kind == DSN_KIND_FEEDBACK)
         return DSN_REASON_FEEDBACK;
@@ -239,7 +239,7 @@ dsn_reason_decide(const struct dsn_recipient *r, enum dsn_kind kind)
         return DSN_REASON_EXPANDED;
     const char *d = r->diagnostic ? r->diagnostic : "";
     struct dsn_words w;
-    dsn_words_init(&w, d, strlen(d));
+    dsn_words_reuse(&w, d, strlen(d), known);
     enum dsn_reason x = dsn_words_reason(&w, true);
     if (x == DSN_REASON_UNDEFINED)
         x = dsn_reason_from_status(r->status, true);
@@ -272,7 +272,7 @@ dsn_reason_decide(const struct dsn_recipient *r, enum dsn_kind kind)
 }
 
 void
-dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind)
+dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind, const struct dsn_words *known)
 {
     const char *d = r->diagnostic ? r->diagnostic : "";
     size_t dl = strlen(d);
@@ -281,7 +281,7 @@ dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind)
         dsn_smtp_command(d, dl, r->smtp_command);
     if (kind == DSN_KIND_REPORT || kind == DSN_KIND_BOUNCE)
         dsn_pick_status(r);
-    r->reason = dsn_reason_decide(r, kind);
+    r->reason = dsn_reason_decide(r, kind, known);
     if (!r->status[0] && (kind == DSN_KIND_REPORT || kind == DSN_KIND_BOUNCE)) {
         const char *rest = dsn_reason_codes[r->reason] ? dsn_reason_codes[r->reason] : ".0.0";
         /* the class digit and the rest (at most ".7.26"): no snprintf */

@@ -429,12 +429,15 @@ dsn_has_words(const char *s, size_t len)
 
 /* Does the text give a reason (a code or telling words)? */
 static bool
-dsn_explains(const char *s, size_t len)
+dsn_explains(struct dsn_ctx *ctx, const char *s, size_t len)
 {
     if (!dsn_has_words(s, len))
         return false;
     char st[16];
-    return dsn_status_find(s, len, st) || dsn_reason_any(s, len);
+    if (dsn_status_find(s, len, st))
+        return true;
+    dsn_words_free(&ctx->said); /* the last text's words are kept (ctx->said) */
+    return dsn_reason_any(&ctx->said, s, len);
 }
 
 static bool
@@ -682,7 +685,7 @@ dsn_reader_emit(struct dsn_reader *rd, int rank, bool delayed)
          * DSN_SEARCH_MAX recipients only */
         if (!dsn_has_code(sb->buf, sb->len) && rep->nrcpts - first <= DSN_SEARCH_MAX)
             dsn_diag_search(rd, r->recipient, c->line, distinct == 1, sb);
-        bool explains = dsn_explains(sb->buf, sb->len);
+        bool explains = dsn_explains(rd->ctx, sb->buf, sb->len);
         bool own = explains || dsn_has_words(sb->buf, sb->len);
         if (!explains)
             dsn_text_summary(rd->ctx, sb);
@@ -820,7 +823,7 @@ dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr)
         dsn_diag_search(rd, addr, li, li != SIZE_MAX || ctx->rep->nrcpts <= 1, sb);
     if (li == SIZE_MAX && sb->len == 0 && ctx->rep->nrcpts <= 1)
         dsn_indented_block(rd, sb); /* "  |/usr/bin/prog\n    mailbox is full" */
-    if (ctx->rep->kind == DSN_KIND_BOUNCE && !dsn_explains(sb->buf, sb->len))
+    if (ctx->rep->kind == DSN_KIND_BOUNCE && !dsn_explains(ctx, sb->buf, sb->len))
         dsn_text_summary(ctx, sb);
     return dsn_strclean(sb->buf, sb->len, DSN_MAX_DIAGNOSTIC, true);
 }

@@ -515,7 +515,7 @@ dsn_finish(struct dsn_ctx *ctx)
         struct dsn_recipient *r = &rep->rcpts[i];
         if (!r->recipient)
             r->recipient = dsn_pick_recipient(r);
-        dsn_reason_classify(r, rep->kind);
+        dsn_reason_classify(r, rep->kind, &ctx->said);
     }
     if (ctx->notes.len)
         rep->notes = strbuf_detach(&ctx->notes, NULL);
@@ -569,6 +569,7 @@ dsn_analyze(const struct mail_message *msg)
     dsn_text_enrich(&ctx);
     dsn_finish(&ctx);
     dsn_text_reader_free(&ctx);
+    dsn_words_free(&ctx.said);
     free(ctx.notice_owned);
     strbuf_free(&ctx.notes);
     return rep;
