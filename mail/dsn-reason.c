@@ -101,12 +101,11 @@ dsn_status_generic(const char *code)
     return code[0] && strcmp(code + 1, ".0.0") == 0;
 }
 
+/* d, dl: the diagnostic ("" for none) and its length */
 static void
-dsn_pick_status(struct dsn_recipient *r)
+dsn_pick_status(struct dsn_recipient *r, const char *d, size_t dl)
 {
     char code[16] = "", spec[16] = "", cause[16];
-    const char *d = r->diagnostic ? r->diagnostic : "";
-    size_t dl = strlen(d);
     bool have_spec;
     bool have_diag = dsn_status_find_two(d, dl, code, spec, &have_spec);
     int dc = dsn_status_class(code);
@@ -226,7 +225,8 @@ dsn_reason_fallback(const struct dsn_recipient *r)
 }
 
 static enum dsn_reason
-dsn_reason_decide(const struct dsn_recipient *r, enum dsn_kind kind, const struct dsn_words *known)
+dsn_reason_decide(const struct dsn_recipient *r, const char *d, size_t dl, enum dsn_kind kind,
+                  const struct dsn_words *known)
 {
     if (kind == DSN_KIND_FEEDBACK)
         return DSN_REASON_FEEDBACK;
@@ -237,9 +237,8 @@ dsn_reason_decide(const struct dsn_recipient *r, enum dsn_kind kind, const struc
         return DSN_REASON_DELIVERED;
     if (r->action == DSN_ACTION_EXPANDED)
         return DSN_REASON_EXPANDED;
-    const char *d = r->diagnostic ? r->diagnostic : "";
     struct dsn_words w;
-    dsn_words_reuse(&w, d, strlen(d), known);
+    dsn_words_reuse(&w, d, dl, known);
     enum dsn_reason x = dsn_words_reason(&w, true);
     if (x == DSN_REASON_UNDEFINED)
         x = dsn_reason_from_status(r->status, true);
@@ -280,8 +279,8 @@ dsn_reason_classify(struct dsn_recipient *r, enum dsn_kind kind, const struct ds
     if (!r->smtp_command[0])
         dsn_smtp_command(d, dl, r->smtp_command);
     if (kind == DSN_KIND_REPORT || kind == DSN_KIND_BOUNCE)
-        dsn_pick_status(r);
-    r->reason = dsn_reason_decide(r, kind, known);
+        dsn_pick_status(r, d, dl);
+    r->reason = dsn_reason_decide(r, d, dl, kind, known); /* d: measured once */
     if (!r->status[0] && (kind == DSN_KIND_REPORT || kind == DSN_KIND_BOUNCE)) {
         const char *rest = dsn_reason_codes[r->reason] ? dsn_reason_codes[r->reason] : ".0.0";
         /* the class digit and the rest (at most ".7.26"): no snprintf */
