@@ -461,26 +461,51 @@ struct mime_state {
     bool seen_type, seen_enc, seen_disp, seen_desc, seen_id;
 };
 
-/* The result of mail_ctype_scan, as mime_take_content takes libetpan's. */
-static void
-mime_take_simple(struct mail_arena *a, struct mail_part *part, struct mime_rawparams *rp,
-                 const struct mail_ctype *ct)
+/*
+ * A span of a scanned value as a string of its own, in place: the value
+ * is the caller's unfolded copy in the arena, and the byte after each span
+ * the scanners return (a delimiter they have passed, or the final NUL)
+ * belongs to no other span.  Spares a copy a parameter.
+ */
+static char *
+mime_span_str(char *value, struct mail_ctype_span sp)
 {
-    part->type = ct->type_name;
-    part->subtype = mime_lower_span(a, ct->subtype);
-    for (size_t i = 0; i < ct->nparams && rp->n < MIME_MAX_PARAMS; i++, rp->n++) {
-        rp->v[rp->n].name = mime_lower_span(a, ct->name[i]);
-        rp->v[rp->n].value = mail_arena_strndup(a, ct->value[i].s, ct->value[i].n);
+    char *p = value + (sp.s - value);
+    p[sp.n] = '\0';
+    return p;
+}
+
+/* The same, lowercase (MIME tokens, RFC 2045 §5.1). */
+static char *
+mime_span_lower(char *value, struct mail_ctype_span sp)
+{
+    char *p = mime_span_str(value, sp);
+    for (size_t i = 0; i < sp.n; i++)
+        p[i] = (char)(p[i] + ((unsigned char)(p[i] - 'A') < 26 ? 'a' - 'A' : 0));
+    return p;
+}
+
+/* The parameters of a scanned value, as mime_raw_add takes libetpan's. */
+static void
+mime_take_spans(struct mime_rawparams *rp, char *value, const struct mail_ctype_span *name,
+                const struct mail_ctype_span *val, size_t n)
+{
+    for (size_t i = 0; i < n && rp->n < MIME_MAX_PARAMS; i++, rp->n++) {
+        rp->v[rp->n].name = mime_span_lower(value, name[i]);
+        rp->v[rp->n].value = mime_span_str(value, val[i]);
     }
 }
 
 static void
-mime_take_type(struct mime_state *st, const char *value)
+mime_take_type(struct mime_state *st, char *value)
 {
     struct mailmime_content *ct = NULL;
     struct mail_ctype simple;
     if (mail_ctype_scan(value, strlen(value), &simple)) {
-        mime_take_simple(st->a, st->part, &st->ct, &simple);
+        /* as mime_take_content takes libetpan's result */
+        st->part->type = simple.type_name;
+        st->part->subtype = mime_span_lower(value, simple.subtype);
+        mime_take_spans(&st->ct, value, simple.name, simple.value, simple.nparams);
     } else if (mime_content_parse(value, &ct) == MAILIMF_NO_ERROR) {
         mime_take_content(st->a, st->part, &st->ct, ct);
         mailmime_content_free(ct);
@@ -507,18 +532,14 @@ mime_take_encoding(struct mime_state *st, const char *value)
 }
 
 static void
-mime_take_disposition_field(struct mime_state *st, const char *value)
+mime_take_disposition_field(struct mime_state *st, char *value)
 {
     struct mailmime_disposition *d = NULL;
     struct mail_cdisp simple;
     size_t idx = 0;
     if (mail_cdisp_scan(value, strlen(value), &simple)) {
-        struct mime_rawparams *rp = &st->dsp;
         st->part->disposition = simple.is_inline ? MAIL_DISP_INLINE : MAIL_DISP_ATTACHMENT;
-        for (size_t i = 0; i < simple.nparams && rp->n < MIME_MAX_PARAMS; i++, rp->n++) {
-            rp->v[rp->n].name = mime_lower_span(st->a, simple.name[i]);
-            rp->v[rp->n].value = mail_arena_strndup(st->a, simple.value[i].s, simple.value[i].n);
-        }
+        mime_take_spans(&st->dsp, value, simple.name, simple.value, simple.nparams);
         st->seen_disp = true;
         return;
     }
@@ -543,9 +564,11 @@ mime_take_id(struct mime_state *st, const char *value)
 }
 
 /* The first well-formed field of each kind counts, except Content-Type,
- * where the first one counts even if broken (mime_content_lenient). */
+ * where the first one counts even if broken (mime_content_lenient).
+ * value: the unfolded value in the arena, which the simple forms' scans
+ * cut into their strings in place. */
 static void
-mime_take_field(struct mime_state *st, enum mime_field_kind kind, const char *value)
+mime_take_field(struct mime_state *st, enum mime_field_kind kind, char *value)
 {
     switch (kind) {
     case MIME_FIELD_TYPE:
