@@ -506,8 +506,11 @@ header_charset_alias(const char *cs)
         {"gb2312", "GB18030"},         {"gbk", "GB18030"},         {"x-gbk", "GB18030"},
         {"ks_c_5601-1987", "CP949"},   {"x-sjis", "SHIFT_JIS"},    {"utf8", "utf-8"},
     };
+    /* the first byte (the names' are lowercase letters) rules out most
+     * without a call: every text and every encoded word comes here */
+    char c0 = (char)(cs[0] >= 'A' && cs[0] <= 'Z' ? cs[0] + ('a' - 'A') : cs[0]);
     for (size_t i = 0; i < sizeof aliases / sizeof aliases[0]; i++)
-        if (strcasecmp(cs, aliases[i].name) == 0)
+        if (aliases[i].name[0] == c0 && strcasecmp(cs, aliases[i].name) == 0)
             return aliases[i].use;
     return cs;
 }
