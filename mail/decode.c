@@ -335,6 +335,16 @@ mail_part_text(const struct mail_part *part, char **out, size_t *out_len, struct
     } else {
         if (mail_part_decode(part, &raw, &len, err) < 0)
             return -1;
+        /* decoded bytes that are their own text already (as
+         * mail_charset_to_utf8 and decode_nul_visible would leave them)
+         * are handed over, not copied once more */
+        if (mail_charset_keeps_utf8(part->charset) && utf8_valid(raw, len) &&
+            memchr(raw, '\0', len) == NULL) {
+            *out = raw;
+            if (out_len)
+                *out_len = len;
+            return 0;
+        }
         src = raw;
     }
     struct strbuf conv = STRBUF_INIT;

@@ -627,11 +627,24 @@ header_iconv(struct strbuf *out, const char *charset, const char *s, size_t len)
     return 0;
 }
 
+/* No charset, UTF-8 or one that valid UTF-8 is preferred to. */
+static bool
+header_utf8_first(const char *cs)
+{
+    return cs == NULL || strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "windows-1252") == 0;
+}
+
+bool
+mail_charset_keeps_utf8(const char *charset)
+{
+    return header_utf8_first(charset ? header_charset_alias(charset) : NULL);
+}
+
 void
 mail_charset_to_utf8(struct strbuf *out, const char *charset, const char *s, size_t len)
 {
     const char *cs = charset ? header_charset_alias(charset) : NULL;
-    if (cs == NULL || strcasecmp(cs, "utf-8") == 0 || strcasecmp(cs, "windows-1252") == 0) {
+    if (header_utf8_first(cs)) {
         /* declared us-ascii/latin-1 text is often really UTF-8: prefer it if valid */
         if (utf8_valid(s, len))
             strbuf_add(out, s, len);

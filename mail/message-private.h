@@ -181,6 +181,9 @@ size_t mail_hdr_scan(const char *data, size_t len, char first, struct mail_hdr_l
  * Windows-1252.  Never fails; bad bytes become U+FFFD. */
 void mail_charset_to_utf8(struct strbuf *out, const char *charset, const char *s, size_t len);
 
+/* Does mail_charset_to_utf8 give valid UTF-8 in `charset` as it is? */
+bool mail_charset_keeps_utf8(const char *charset);
+
 /* Append s as valid UTF-8 (invalid sequences become U+FFFD). */
 void mail_utf8_repair(struct strbuf *out, const char *s, size_t len);
 
