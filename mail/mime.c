@@ -146,9 +146,11 @@ mime_finder_find(const struct mime_finder *f, const char *hay, size_t len)
 {
     const unsigned char *h = (const unsigned char *)hay;
     size_t m = f->m, last = m - 1;
-    unsigned char lc = f->n[last];
+    unsigned char lc = f->n[last], fc = f->n[0];
+    /* the first byte too before a memcmp call: a boundary's last byte is
+     * often a digit or letter, common in any text */
     for (size_t pos = 0; len >= m && pos <= len - m; pos += f->shift[h[pos + last]])
-        if (h[pos + last] == lc && memcmp(h + pos, f->n, last) == 0)
+        if (h[pos + last] == lc && h[pos] == fc && memcmp(h + pos + 1, f->n + 1, last - 1) == 0)
             return hay + pos;
     return NULL;
 }
