@@ -645,6 +645,13 @@ mime_end(struct mime_state *st)
 {
     struct mail_arena *a = st->a;
     struct mail_part *part = st->part;
+    if (st->ct.n == 0 && st->dsp.n == 0) { /* most parts: nothing to resolve */
+        static const struct mail_param none[1];
+        part->params = none;
+        part->nparams = 0;
+        part->charset = part->filename = NULL;
+        return;
+    }
     struct mail_param *params = mail_arena_calloc(a, st->ct.n + 1, sizeof *params);
     part->nparams = mime_resolve_params(a, &st->ct, params);
     part->params = params;
