@@ -136,19 +136,42 @@ mail_hdr_unfold_to(char *dst, const char *value, size_t len)
 char *
 mail_hdr_unfold_arena_lf(struct mail_arena *a, const char *value, size_t len)
 {
-    /* mail_hdr_unfold_to, but a CR can only stand before an LF: one search
-     * a line, for the LF; the CR before it is dropped with it */
+    /* mail_hdr_unfold_to, but a CR can only stand before an LF, so that
+     * unfolding is dropping every CR and LF: one copy, eight bytes a step
+     * while a word has neither, without the memchr and memcpy calls a
+     * line (values are short, and where such calls end is a guess) */
+    const uint64_t ones = UINT64_C(0x0101010101010101), highs = ones * 0x80;
     char *dst = mail_arena_alloc(a, len + 1);
-    size_t n = 0, i = header_trim(value, &len);
-    while (i < len) {
-        const char *nl = memchr(value + i, '\n', len - i);
-        size_t j = nl ? (size_t)(nl - value) : len;
-        size_t e = j > i && value[j - 1] == '\r' ? j - 1 : j;
-        memcpy(dst + n, value + i, e - i);
-        n += e - i;
-        while (j < len && (value[j] == '\r' || value[j] == '\n'))
-            j++;
-        i = j;
+    size_t n = 0, i = header_trim(value, &len), start = i;
+    uint64_t w;
+    for (; len - i >= 8; i += 8) { /* (n <= i: a word stored at n ends by len) */
+        memcpy(&w, value + i, 8);
+        memcpy(dst + n, &w, 8);
+        if (((w - ones * 0x0E) & ~w & highs) == 0) { /* no byte below 0x0E: no CR or LF */
+            n += 8;
+            continue;
+        }
+        for (size_t k = 0; k < 8; k++) {
+            char c = value[i + k];
+            dst[n] = c;
+            n += (c != '\r') & (c != '\n');
+        }
+    }
+    if (i < len && len - start >= 8) {
+        /* the last eight bytes as a word: if none is below 0x0E, the
+         * bytes before i among them were copied as they are, to the end
+         * of dst, so the word is stored over them, ending at the end */
+        memcpy(&w, value + len - 8, 8);
+        if (((w - ones * 0x0E) & ~w & highs) == 0) {
+            n += len - i;
+            memcpy(dst + n - 8, &w, 8);
+            i = len;
+        }
+    }
+    for (; i < len; i++) {
+        char c = value[i];
+        dst[n] = c;
+        n += (c != '\r') & (c != '\n');
     }
     dst[n] = '\0';
     return dst;
