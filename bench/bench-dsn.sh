@@ -39,9 +39,12 @@ tail -n +2 "$corpus/files.tsv" | cut -f1 | sed "s#^#$corpus/#" >"$list"
 files=$(wc -l <"$list")
 total=$((files * repeat))
 
-# CPU seconds (user+sys) of a command, from GNU time's format or the shell's.
+# CPU seconds (user+sys) of a command and its children, to the millisecond:
+# bash's `times` (getrusage) after it; GNU time prints hundredths, a few
+# percent of nixie's run.
 cpu_seconds() {
-    /usr/bin/time -f '%U %S' "$@" 2>&1 >/dev/null | tail -n 1 | awk '{ printf "%.3f", $1 + $2 }'
+    bash -c '"$@" >/dev/null; times' _ "$@" | tail -n 1 |
+        awk '{ split($1, u, "m"); split($2, s, "m"); printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'
 }
 
 # the argument list repeated in one process
@@ -82,7 +85,7 @@ function median(v, k,    i, j, t) {
     k = NF / 2;
     printf "corpus: %d files x %d = %d messages, one core, %d runs each\n", f, r, n, k;
     printf "%-10s %-28s %14s\n", "engine", "cpu s per run", "messages/s";
-    for (i = 1; i <= k; i++) { a[i] = $(2 * i - 1); b[i] = $(2 * i); la = la sprintf(" %.2f", a[i]); lb = lb sprintf(" %.2f", b[i]) }
+    for (i = 1; i <= k; i++) { a[i] = $(2 * i - 1); b[i] = $(2 * i); la = la sprintf(" %.3f", a[i]); lb = lb sprintf(" %.2f", b[i]) }
     ma = median(a, k); mb = median(b, k);
     printf "%-10s %-28s %14.0f\n", "nixie", la, (ma > 0) ? n / ma : 0;
     printf "%-10s %-28s %14.0f\n", "sisimai", lb, (mb > 0) ? n / mb : 0;
