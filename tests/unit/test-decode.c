@@ -193,6 +193,29 @@ test_charset_jp(void **state)
     }
 }
 
+/* ISO-8859-15 is converted without iconv (header.c): every byte must come
+ * out as glibc's converter makes it. */
+static void
+test_charset_latin9(void **state)
+{
+    (void)state;
+    iconv_t cd = iconv_open("UTF-8", "ISO-8859-15");
+    assert_true(cd != (iconv_t)-1);
+    for (int b = 1; b < 256; b++) {
+        char in[1] = {(char)b}, want[8];
+        char *ip = in, *op = want;
+        size_t il = 1, ol = sizeof want;
+        assert_true(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1);
+        struct strbuf got = STRBUF_INIT;
+        mail_charset_to_utf8(&got, "ISO-8859-15", in, 1);
+        size_t wl = sizeof want - ol;
+        if (got.len != wl || memcmp(got.buf, want, wl) != 0)
+            fail_msg("ISO-8859-15 byte 0x%02x differs from iconv", b);
+        strbuf_free(&got);
+    }
+    iconv_close(cd);
+}
+
 /* iconv's output fails the UTF-8 gate (glibc writes code points above
  * U+10FFFF as 6-byte forms) and holds a NUL: the repair must read all of
  * it, not a string copy cut at the NUL (found by fuzz-dsn; under ASan the
@@ -247,9 +270,9 @@ int
 main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_decode_handmade), cmocka_unit_test(test_decode_random),
-        cmocka_unit_test(test_charset_jp),      cmocka_unit_test(test_charset_repair_nul),
-        cmocka_unit_test(test_decode_corpus),
+        cmocka_unit_test(test_decode_handmade),    cmocka_unit_test(test_decode_random),
+        cmocka_unit_test(test_charset_jp),         cmocka_unit_test(test_charset_latin9),
+        cmocka_unit_test(test_charset_repair_nul), cmocka_unit_test(test_decode_corpus),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
