@@ -469,11 +469,10 @@ dsn_status_specific(const char *code)
     return a && b && atoi(a + 1) != 0 && atoi(b + 1) != 0;
 }
 
-/* The next status code starting at or after from, found through its first
- * dot (codes are rare, dots are rarer than digits): its start, or SIZE_MAX.
- * Positions inside a code never start one (a digit or dot precedes them). */
-/* The next status code starting in [from, stop) (its dots up to stop
- * searched; the code read up to len). */
+/* The next status code starting in [from, stop), found through its first
+ * dot (codes are rare, dots are rarer than digits): its start, or SIZE_MAX;
+ * the code is read up to len.  Positions inside a code never start one (a
+ * digit or dot precedes them). */
 static size_t
 dsn_status_next_before(const char *s, size_t len, size_t from, size_t stop, char code[16],
                        size_t *n)
@@ -492,20 +491,11 @@ dsn_status_next_before(const char *s, size_t len, size_t from, size_t stop, char
     return SIZE_MAX;
 }
 
+/* The next status code starting at or after from. */
 static size_t
 dsn_status_next(const char *s, size_t len, size_t from, char code[16], size_t *n)
 {
-    for (size_t d = from + 1; s && d < len;) {
-        const char *dot = memchr(s + d, '.', len - d);
-        if (!dot)
-            break;
-        size_t pos = (size_t)(dot - s) - 1;
-        *n = dsn_status_at(s, len, pos, code);
-        if (*n)
-            return pos;
-        d = pos + 2;
-    }
-    return SIZE_MAX;
+    return dsn_status_next_before(s, len, from, len, code, n);
 }
 
 bool
