@@ -37,14 +37,14 @@ run() { # run DIR LABEL LOCALE
 meson_dir build
 run build "gcc, C.UTF-8" C.UTF-8
 
-meson_dir build-asan -Db_sanitize=address,undefined -Db_lundef=false
+meson_dir build-asan -Db_sanitize=address,undefined -Db_lundef=false -Db_lto=false
 run build-asan "ASan/UBSan, C.UTF-8" C.UTF-8
 run build-asan "ASan/UBSan, de_DE.UTF-8" de_DE.UTF-8
 
 # clang: warnings as errors there too, and short libFuzzer runs of every
 # fuzz target (seeded from the bounce corpus, read in place).
 if command -v clang >/dev/null; then
-    CC=clang meson_dir build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false
+    CC=clang meson_dir build-fuzz -Dfuzzing=true -Db_sanitize=address,undefined -Db_lundef=false -Db_lto=false
     rm -f build-fuzz/meson-logs/testlog.json
     if ninja -C build-fuzz >build-fuzz.build.log 2>&1; then
         LC_ALL=C.UTF-8 meson test -C build-fuzz --suite fuzz --print-errorlogs --num-processes 1 || true
