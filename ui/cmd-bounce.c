@@ -60,8 +60,9 @@ cmd_bounce_flush(struct cmd_bounce *cb, size_t at_least)
 static void
 cmd_bounce_usage(FILE *fp)
 {
-    fputs("usage: nixie bounce [--json] PATH...\n"
-          "  PATH: a message file, an mbox file, a Maildir folder or a directory of messages\n",
+    fputs("usage: nixie bounce [--json] [--files-from LIST] PATH...\n"
+          "  PATH: a message file, an mbox file, a Maildir folder or a directory of messages\n"
+          "  LIST: a file naming more PATHs, one a line; - reads them from stdin\n",
           fp);
 }
 
@@ -443,10 +444,45 @@ cmd_bounce_path(struct cmd_bounce *cb, const char *path)
     free(new);
 }
 
+/* Every path LIST names, one a line (empty lines skipped), read as it goes:
+ * the list may come down a pipe. */
+static void
+cmd_bounce_list(struct cmd_bounce *cb, const char *list)
+{
+    bool std = strcmp(list, "-") == 0;
+    FILE *fp = std ? stdin : fopen(list, "r");
+    if (!fp) {
+        struct nx_err err = {0};
+        nx_err_sys(&err, errno, "cannot open the file list %s", list);
+        cmd_bounce_error(cb, list, &err);
+        return;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    errno = 0;
+    while ((n = getline(&line, &cap, fp)) > 0) {
+        if (line[n - 1] == '\n')
+            line[--n] = '\0';
+        if (n > 0)
+            cmd_bounce_path(cb, line);
+        errno = 0;
+    }
+    if (ferror(fp)) {
+        struct nx_err err = {0};
+        nx_err_sys(&err, errno ? errno : EIO, "cannot read the file list %s", list);
+        cmd_bounce_error(cb, list, &err);
+    }
+    free(line);
+    if (!std)
+        fclose(fp);
+}
+
 int
 cmd_bounce_main(int argc, char **argv)
 {
     struct cmd_bounce cb = {0};
+    const char *list = NULL;
     int first = 1;
     utf8_locale_init();
     for (; first < argc && argv[first][0] == '-' && argv[first][1]; first++) {
@@ -456,6 +492,15 @@ cmd_bounce_main(int argc, char **argv)
         }
         if (strcmp(argv[first], "--json") == 0) {
             cb.json = true;
+        } else if (strncmp(argv[first], "--files-from=", 13) == 0 && argv[first][13]) {
+            list = argv[first] + 13;
+        } else if (strcmp(argv[first], "--files-from") == 0) {
+            if (first + 1 >= argc) {
+                fputs("nixie bounce: --files-from needs a file (- for stdin)\n", stderr);
+                cmd_bounce_usage(stderr);
+                return 2;
+            }
+            list = argv[++first];
         } else if (strcmp(argv[first], "-h") == 0 || strcmp(argv[first], "--help") == 0) {
             cmd_bounce_usage(stdout);
             return 0;
@@ -467,13 +512,15 @@ cmd_bounce_main(int argc, char **argv)
             return 2;
         }
     }
-    if (first >= argc) {
+    if (first >= argc && !list) {
         cmd_bounce_usage(stderr);
         return 2;
     }
     cb.out_tty = isatty(STDOUT_FILENO);
     for (int i = first; i < argc; i++)
         cmd_bounce_path(&cb, argv[i]);
+    if (list)
+        cmd_bounce_list(&cb, list);
     cmd_bounce_flush(&cb, 0);
     strbuf_free(&cb.out);
     if (cb.out_errno == 0 && (fflush(stdout) != 0 || ferror(stdout)))

@@ -90,6 +90,29 @@ def check_table(exe, bounce):
         fail(f'table lacks the recipient: {out!r}')
 
 
+def check_files_from(exe, bounce, ordinary, missing, d):
+    """--files-from LIST and --files-from=- give what the same paths on the
+    command line give; an unreadable list is an error, the paths still run."""
+    want = run(exe, ['--json', bounce, missing, ordinary])
+    lst = os.path.join(d, 'list')
+    with open(lst, 'wb') as f:  # an empty line is skipped, the last has no LF
+        f.write(f'{bounce}\n\n{missing}\n{ordinary}'.encode())
+    got = run(exe, ['--json', '--files-from', lst])
+    if got != want:
+        fail(f'--files-from gave {got!r}, the command line {want!r}')
+    with open(lst, 'rb') as f:
+        p = subprocess.run([exe, 'bounce', '--json', '--files-from=-'], stdin=f,
+                           capture_output=True)
+    if (p.returncode, p.stdout, p.stderr) != want:
+        fail(f'--files-from=- gave {p!r}')
+    rc, out, err = run(exe, ['--json', '--files-from', os.path.join(d, 'nolist'), ordinary])
+    if rc != 1 or b'cannot open the file list' not in err or b'"ordinary"' not in out:
+        fail(f'unreadable list: exit {rc}, {err!r}, {out!r}')
+    rc, _, err = run(exe, ['--json', '--files-from'])
+    if rc != 2 or b'--files-from needs a file' not in err:
+        fail(f'--files-from without a file: exit {rc}, {err!r}')
+
+
 def main():
     exe = sys.argv[1]
     with tempfile.TemporaryDirectory() as d:
@@ -100,6 +123,7 @@ def main():
         with open(ordinary, 'wb') as f:
             f.write(ORDINARY)
         check_json(exe, bounce, ordinary, os.path.join(d, 'missing.eml'))
+        check_files_from(exe, bounce, ordinary, os.path.join(d, 'missing.eml'), d)
         check_table(exe, bounce)
         rc, out, _ = run(exe, ['--json', ordinary])
         if rc != 0:
@@ -110,7 +134,7 @@ def main():
                                    stderr=subprocess.PIPE)
             if p.returncode != 1 or b'cannot write the output' not in p.stderr:
                 fail(f'write error: exit {p.returncode}, {p.stderr!r}')
-    print('ok: nixie bounce JSON escaping, table sanitising, exit codes')
+    print('ok: nixie bounce JSON escaping, table sanitising, exit codes, --files-from')
 
 
 if __name__ == '__main__':
