@@ -11,8 +11,8 @@
 #           the medians are reported, since a VM's speed drifts between runs
 #
 # Both tools get every file of CORPUS/files.tsv REPEAT times in one process
-# (start-up is paid once by each), pinned to CPU 0 with taskset when
-# available.  Then bench-dsn-engine.c times the analysis path alone, in
+# (start-up is paid once by each), as a list file each reads itself, pinned
+# to CPU 0 with taskset when available.  Then bench-dsn-engine.c times the analysis path alone, in
 # memory (no file I/O, no output): parse + dsn_analyze, and dsn_analyze only.
 # Messages per second = files x REPEAT / CPU seconds (user+sys, so other
 # load on the machine counts little).  nixie writes its JSON lines to
@@ -47,19 +47,17 @@ cpu_seconds() {
         awk '{ split($1, u, "m"); split($2, s, "m"); printf "%.3f", u[1] * 60 + u[2] + s[1] * 60 + s[2] }'
 }
 
-# the argument list repeated in one process
+# the file list repeated, read by each tool in one process
 args=$(mktemp)
 trap 'rm -f "$list" "$args"' EXIT
 i=0
 while [ "$i" -lt "$repeat" ]; do cat "$list"; i=$((i + 1)); done >"$args"
 
-# one nixie process for the whole list, as sisimai gets: xargs' largest
-# command line instead of its 128 KiB default
-argmax=$(xargs --show-limits </dev/null 2>&1 | awk -F: '/could actually use/ { print $2 + 0 }')
-[ -n "$argmax" ] && [ "$argmax" -gt 131072 ] || argmax=131072
-
+# nixie reads the list itself (--files-from), as sisimai's loop below does;
+# xargs handing it ~800 KB of arguments cost ~12 ms of CPU of its own (the
+# runs before 2026-11-24 in docs/benchmarks.md counted that)
 run_nixie() {
-    cpu_seconds sh -c "xargs -s $argmax -d '\n' $pin '$nixie' bounce --json <'$args' >/dev/null"
+    cpu_seconds $pin "$nixie" bounce --json --files-from "$args"
 }
 run_sisimai() {
     cpu_seconds $pin perl -MSisimai -e '
