@@ -64,9 +64,10 @@ dsn_json_key(struct dsn_span sp, const char *key)
     return NULL;
 }
 
-/* A string value at p (owned, UTF-8, cleaned, at most max bytes), or NULL. */
+/* A string value at p (from pool, NULL: malloc'd; UTF-8, cleaned, at most
+ * max bytes), or NULL. */
 static char *
-dsn_json_string(const char *p, const char *end, size_t max)
+dsn_json_string(struct dsn_pool *pool, const char *p, const char *end, size_t max)
 {
     if (!p || p >= end || *p != '"')
         return NULL;
@@ -86,7 +87,7 @@ dsn_json_string(const char *p, const char *end, size_t max)
         }
     }
     char *raw = strbuf_detach(&sb, NULL);
-    char *clean = dsn_strclean(raw, strlen(raw), max, true);
+    char *clean = dsn_strclean_in(pool, raw, strlen(raw), max, true);
     free(raw);
     return clean;
 }
@@ -95,9 +96,9 @@ dsn_json_string(const char *p, const char *end, size_t max)
  * diagnostic, DSN_MAX_FIELD for the rest (an address, a subject), as the
  * other readers keep them. */
 static char *
-dsn_json_get(struct dsn_span sp, const char *key, size_t max)
+dsn_json_get(struct dsn_pool *pool, struct dsn_span sp, const char *key, size_t max)
 {
-    return dsn_json_string(dsn_json_key(sp, key), sp.end, max);
+    return dsn_json_string(pool, dsn_json_key(sp, key), sp.end, max);
 }
 
 /* The bracketed value ('[' or '{') at p, up to its matching close. */
@@ -141,17 +142,18 @@ dsn_json_recipients(struct dsn_ctx *ctx, struct dsn_span arr, enum dsn_action ac
         struct dsn_recipient *r = dsn_rcpt_add(ctx);
         if (!r)
             return;
-        char *ea = dsn_json_get(obj, "emailAddress", DSN_MAX_FIELD);
-        r->final_recipient = dsn_addr_clean(ea, NULL); /* bounded like any address */
+        char *ea = dsn_json_get(NULL, obj, "emailAddress", DSN_MAX_FIELD);
+        r->final_recipient =
+            dsn_addr_clean(ctx->rep->pool, ea, NULL); /* bounded like any address */
         free(ea);
-        char *a = dsn_json_get(obj, "action", DSN_MAX_FIELD);
+        char *a = dsn_json_get(NULL, obj, "action", DSN_MAX_FIELD);
         r->action = a ? dsn_action_parse(a) : action;
         free(a);
-        char *st = dsn_json_get(obj, "status", DSN_MAX_FIELD);
+        char *st = dsn_json_get(NULL, obj, "status", DSN_MAX_FIELD);
         if (st)
             dsn_status_parse(st, r->status_field);
         free(st);
-        r->diagnostic = dsn_json_get(obj, "diagnosticCode", DSN_MAX_DIAGNOSTIC);
+        r->diagnostic = dsn_json_get(ctx->rep->pool, obj, "diagnosticCode", DSN_MAX_DIAGNOSTIC);
         p = obj.end + 1;
     }
 }
@@ -165,17 +167,17 @@ dsn_json_delivered(struct dsn_ctx *ctx, struct dsn_span doc)
         p = memchr(p, '"', (size_t)(arr.end - p));
         if (!p)
             return;
-        char *js = dsn_json_string(p, arr.end, DSN_MAX_FIELD);
-        char *a = dsn_addr_clean(js, NULL);
+        char *js = dsn_json_string(NULL, p, arr.end, DSN_MAX_FIELD);
+        char *a = dsn_addr_clean(ctx->rep->pool, js, NULL);
         free(js);
         struct dsn_recipient *r = a ? dsn_rcpt_add(ctx) : NULL;
         if (!r) {
-            free(a);
+            dsn_pool_release(ctx->rep->pool, a);
             return;
         }
         r->final_recipient = a;
         r->action = DSN_ACTION_DELIVERED;
-        r->diagnostic = dsn_json_get(doc, "smtpResponse", DSN_MAX_DIAGNOSTIC);
+        r->diagnostic = dsn_json_get(ctx->rep->pool, doc, "smtpResponse", DSN_MAX_DIAGNOSTIC);
         const char *close = memchr(p + 1, '"', (size_t)(arr.end - p - 1));
         p = close ? close + 1 : arr.end;
     }
@@ -190,15 +192,15 @@ dsn_json_original(struct dsn_ctx *ctx, struct dsn_span doc)
         m = memmem(doc.p, (size_t)(doc.end - doc.p), "\"Message-Id\"", 12);
     struct dsn_original *o = &ctx->rep->original;
     if (m && !o->message_id) {
-        char *v = dsn_json_get((struct dsn_span){m, doc.end}, "value", DSN_MAX_FIELD);
+        char *v = dsn_json_get(NULL, (struct dsn_span){m, doc.end}, "value", DSN_MAX_FIELD);
         if (v) {
-            char *id = dsn_addr_clean(v, NULL);
+            char *id = dsn_addr_clean(ctx->rep->pool, v, NULL);
             o->message_id = id;
             free(v);
         }
     }
     if (!o->subject)
-        o->subject = dsn_json_get(doc, "subject", DSN_MAX_FIELD);
+        o->subject = dsn_json_get(ctx->rep->pool, doc, "subject", DSN_MAX_FIELD);
 }
 
 bool
@@ -208,7 +210,7 @@ dsn_json_parse(struct dsn_ctx *ctx)
         return false;
     char *flat = dsn_json_flatten(ctx->notice, ctx->notice_len);
     struct dsn_span doc = {flat, flat + strlen(flat)};
-    char *type = dsn_json_get(doc, "notificationType", DSN_MAX_FIELD);
+    char *type = dsn_json_get(NULL, doc, "notificationType", DSN_MAX_FIELD);
     struct dsn_report *rep = ctx->rep;
     if (type && strcmp(type, "Bounce") == 0) {
         rep->kind = DSN_KIND_REPORT;
@@ -219,20 +221,23 @@ dsn_json_parse(struct dsn_ctx *ctx)
         dsn_json_delivered(ctx, doc);
     } else if (type && strcmp(type, "Complaint") == 0) {
         rep->kind = DSN_KIND_FEEDBACK;
-        free(rep->feedback_type);
-        rep->feedback_type = dsn_json_get(doc, "complaintFeedbackType", DSN_MAX_FIELD);
+        /* replaced once: the old one stays in the pool */
+        rep->feedback_type =
+            dsn_json_get(ctx->rep->pool, doc, "complaintFeedbackType", DSN_MAX_FIELD);
         dsn_json_recipients(ctx, dsn_json_block(dsn_json_key(doc, "complainedRecipients"), doc.end),
                             DSN_ACTION_UNKNOWN);
     }
     if (rep->kind != DSN_KIND_NONE) {
         rep->source = "json:amazonses";
         rep->confidence = DSN_CONFIDENCE_HIGH;
-        char *mta = dsn_json_get(doc, "reportingMTA", DSN_MAX_FIELD);
+        char *mta = dsn_json_get(NULL, doc, "reportingMTA", DSN_MAX_FIELD);
         if (mta) {
             char *semi = strchr(mta, ';');
-            free(rep->reporting_mta); /* a failed report part may have set it */
-            rep->reporting_mta = dsn_strclean(semi ? semi + 1 : mta, strlen(semi ? semi + 1 : mta),
-                                              DSN_MAX_FIELD, true);
+            /* a failed report part may have set it: replaced once, the old
+             * one stays in the pool */
+            rep->reporting_mta =
+                dsn_strclean_in(rep->pool, semi ? semi + 1 : mta, strlen(semi ? semi + 1 : mta),
+                                DSN_MAX_FIELD, true);
             free(mta);
         }
         dsn_json_original(ctx, doc); /* ids only: the message itself does not come back */

@@ -33,7 +33,7 @@ dsn_looks_like_header(const char *s, size_t len)
 
 /* The id of a Message-ID value v[0..len) (up to any NUL), brackets removed. */
 static char *
-dsn_msgid_clean(const char *v, size_t len)
+dsn_msgid_clean(struct dsn_pool *pool, const char *v, size_t len)
 {
     const char *end = v + strnlen(v, len);
     const char *lt = memchr(v, '<', (size_t)(end - v));
@@ -46,7 +46,7 @@ dsn_msgid_clean(const char *v, size_t len)
     size_t n = 0;
     while (b + n < end && !stop[(unsigned char)b[n]])
         n++;
-    return n ? dsn_strclean(b, n, DSN_MAX_FIELD, true) : NULL;
+    return n ? dsn_strclean_in(pool, b, n, DSN_MAX_FIELD, true) : NULL;
 }
 
 /* An unstructured value (RFC 5322 §3.6.5) as text: RFC 2047 words decoded
@@ -54,7 +54,7 @@ dsn_msgid_clean(const char *v, size_t len)
  * "=?" (that text is its own decoding, and dsn_strclean trims it as the
  * decoder would). */
 static char *
-dsn_original_text(const char *v, size_t len)
+dsn_original_text(struct dsn_pool *pool, const char *v, size_t len)
 {
     bool words = false; /* "=?" */
     for (const char *eq = memchr(v, '=', len); eq && !words;
@@ -63,9 +63,9 @@ dsn_original_text(const char *v, size_t len)
     size_t a = dsn_ascii_span(v, len);
     bool plain = !words && (a == len || utf8_valid(v + a, len - a));
     if (plain) /* a == len: no NUL in v */
-        return dsn_strclean(v, a == len ? len : strnlen(v, len), DSN_MAX_FIELD, true);
+        return dsn_strclean_in(pool, v, a == len ? len : strnlen(v, len), DSN_MAX_FIELD, true);
     char *d = mail_header_decode(v, len);
-    char *out = dsn_strclean(d, d ? strlen(d) : 0, DSN_MAX_FIELD, true);
+    char *out = dsn_strclean_in(pool, d, d ? strlen(d) : 0, DSN_MAX_FIELD, true);
     free(d);
     return out;
 }
@@ -108,7 +108,8 @@ dsn_original_field(const char *s, size_t len)
 /* Field k's value, the line s[pos..end) and the lines folded below it
  * (RFC 5322 §2.2.3), into its slot; returns where the next line starts. */
 static size_t
-dsn_original_value(char **slot, int k, struct dsn_lines *ln, size_t pos, size_t end, size_t next)
+dsn_original_value(struct dsn_pool *pool, char **slot, int k, struct dsn_lines *ln, size_t pos,
+                   size_t end, size_t next)
 {
     static const size_t name_len[] = {10, 7, 4, 2, 4}; /* dsn_original_field's names */
     const char *s = ln->s;
@@ -131,9 +132,9 @@ dsn_original_value(char **slot, int k, struct dsn_lines *ln, size_t pos, size_t 
         val = v.buf, vlen = v.len;
     }
     if (k == 0)
-        *slot = dsn_msgid_clean(val, vlen);
+        *slot = dsn_msgid_clean(pool, val, vlen);
     else
-        *slot = dsn_original_text(val, vlen < DSN_MAX_FIELD ? vlen : DSN_MAX_FIELD);
+        *slot = dsn_original_text(pool, val, vlen < DSN_MAX_FIELD ? vlen : DSN_MAX_FIELD);
     strbuf_free(&v);
     return next;
 }
@@ -181,7 +182,7 @@ dsn_original_body(const char *s, size_t len, size_t q)
  * field); once all five are in, the rest is a search for that empty line.
  * Returns where the body starts (after the empty line), or len. */
 static size_t
-dsn_original_header(struct dsn_original *o, const char *s, size_t len)
+dsn_original_header(struct dsn_pool *pool, struct dsn_original *o, const char *s, size_t len)
 {
     char **slots[] = {&o->message_id, &o->subject, &o->from, &o->to, &o->date};
     unsigned have = 0; /* bit k: slot k filled (an empty value leaves it for a later line) */
@@ -194,7 +195,7 @@ dsn_original_header(struct dsn_original *o, const char *s, size_t len)
             return next;
         int k = dsn_original_field(s + pos, end - pos);
         if (k >= 0 && !*slots[k]) {
-            next = dsn_original_value(slots[k], k, &ln, pos, end, next);
+            next = dsn_original_value(pool, slots[k], k, &ln, pos, end, next);
             have |= *slots[k] ? 1u << k : 0;
         }
     }
@@ -212,11 +213,13 @@ dsn_original_set(struct dsn_ctx *ctx, const char *data, size_t len, const char *
         return;
     o->present = true;
     o->from_part = from_part;
+    /* its own malloc, not the pool: it can be large, and most reports'
+     * other strings then fit in the pool's first block */
     o->raw = xmalloc(len + 1); /* may hold NUL bytes: not strndup */
     memcpy(o->raw, data, len);
     o->raw[len] = '\0';
     o->raw_len = len;
-    size_t body = dsn_original_header(o, o->raw, len);
+    size_t body = dsn_original_header(ctx->rep->pool, o, o->raw, len);
     const char *b = data + body;
     size_t bl = len - body;
     dsn_trim(&b, &bl);

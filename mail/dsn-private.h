@@ -76,6 +76,38 @@ struct dsn_ctx {
     uint32_t notice_at[DSN_NOTICE_MAX];
 };
 
+/* ---- dsn-util.c: the report's string pool ---- */
+
+/* Every string a report keeps but original.raw (large, malloc'd) is
+ * allocated from its pool, with the report itself, and dsn_report_free()
+ * frees the pool's blocks at once: ~24 strings a report were as many
+ * malloc/free pairs.  Bump allocation in blocks growing from DSN_POOL_FIRST
+ * bytes (a size glibc's per-thread cache serves; most reports fit in it); a
+ * request of more than DSN_POOL_BIG bytes gets a block of its own.  A
+ * string given up stays until the report is freed (unless it is the last
+ * allocation), so every place that gives one up does so at most once per
+ * input field or recipient: memory stays linear.  Where a function takes a
+ * pool, NULL means malloc/free instead. */
+#define DSN_POOL_FIRST 1024
+#define DSN_POOL_BIG (16 * 1024)
+struct dsn_pool;
+/* A pool whose first block also holds `head` bytes returned in *headp
+ * (the report itself); never NULL (xmalloc). */
+struct dsn_pool *dsn_pool_new(size_t head, void **headp);
+void dsn_pool_free(struct dsn_pool *pool);
+/* n bytes, not aligned (strings only). */
+char *dsn_pool_alloc(struct dsn_pool *pool, size_t n);
+/* Keep only the first n bytes of p, the last allocation (else nothing happens). */
+void dsn_pool_trim(struct dsn_pool *pool, char *p, size_t n);
+/* Give p back: free(p) without a pool; with one, its room is reused only
+ * if p is the last allocation. */
+void dsn_pool_release(struct dsn_pool *pool, char *p);
+/* A NUL-terminated copy of s[0..n). */
+char *dsn_pool_strndup(struct dsn_pool *pool, const char *s, size_t n);
+/* s (malloc'd, may be NULL) moved into the pool: s is freed.  For the rare
+ * paths that build a string with malloc. */
+char *dsn_pool_adopt(struct dsn_pool *pool, char *s);
+
 /* ---- dsn-util.c: bounded scanners over (s, len); none reads past len ---- */
 
 /* Case-insensitive search of an ASCII needle; NULL if absent. */
@@ -88,6 +120,8 @@ void dsn_trim(const char **s, size_t *len);
  * and other C0 controls but TAB/LF -> space), at most `max` bytes, trimmed
  * and with runs of white space collapsed when `collapse`.  NULL if empty. */
 char *dsn_strclean(const char *s, size_t len, size_t max, bool collapse);
+/* dsn_strclean() into a pool (NULL: malloc). */
+char *dsn_strclean_in(struct dsn_pool *pool, const char *s, size_t len, size_t max, bool collapse);
 /* Remove RFC 5322 comments "(...)" (nesting-aware, quotes respected) in place. */
 void dsn_strip_comments(char *s);
 
@@ -119,10 +153,10 @@ size_t dsn_code_next(const char *s, size_t len, size_t from);
  * in s[from..len); returns its start or SIZE_MAX, and its length in *alen. */
 size_t dsn_addr_next(const char *s, size_t len, size_t from, size_t *alen);
 /* Normalise an address field value: remove the "type;" prefix (stored in
- * *type if not NULL, malloc'd), comments, angle brackets, quotes around the
- * whole and white space; decode RFC 6533 "\x{HHHH}" escapes for utf-8.
- * malloc'd, or NULL if nothing is left. */
-char *dsn_addr_clean(const char *value, char **type);
+ * *type if not NULL), comments, angle brackets, quotes around the whole
+ * and white space; decode RFC 6533 "\x{HHHH}" escapes for utf-8.  Both from
+ * pool (NULL: malloc'd); NULL if nothing is left. */
+char *dsn_addr_clean(struct dsn_pool *pool, const char *value, char **type);
 /* Is a exactly one address (local@domain.tld or local@[literal])? */
 bool dsn_addr_valid(const char *a);
 /* Address-ish comparison: case-insensitive, brackets ignored. */
@@ -184,8 +218,6 @@ dsn_lines_next(struct dsn_lines *ln, size_t pos, size_t *next)
 
 /* ---- dsn.c ---- */
 struct dsn_recipient *dsn_rcpt_add(struct dsn_ctx *ctx);
-/* Free a recipient's strings (not the recipient itself). */
-void dsn_rcpt_clear(struct dsn_recipient *r);
 /* The transfer-decoded body of a part, at most max bytes, NOT NUL-terminated:
  * the part's own bytes when it has no transfer encoding (*owned NULL), else
  * a decoded copy the caller frees through *owned.  NULL on failure. */
@@ -254,8 +286,9 @@ const struct dsn_phrase *dsn_notice_first(const struct dsn_ctx *ctx, enum dsn_li
 size_t dsn_notice_earliest(const struct dsn_ctx *ctx, enum dsn_list list, size_t end);
 /* Where the row of `list` reading `phrase` first starts in the notice, or SIZE_MAX. */
 size_t dsn_notice_find(const struct dsn_ctx *ctx, enum dsn_list list, const char *phrase);
-/* A remote host name in a diagnostic ("host mx.example.org said"); owned. */
-char *dsn_remote_host(const char *diag);
+/* A remote host name in a diagnostic ("host mx.example.org said"), from
+ * pool (NULL: malloc'd). */
+char *dsn_remote_host(struct dsn_pool *pool, const char *diag);
 /* Does the message look like a free-text bounce?  Returns the style name
  * (static) or NULL. */
 const char *dsn_text_detect(struct dsn_ctx *ctx);
@@ -268,11 +301,12 @@ void dsn_text_enrich(struct dsn_ctx *ctx);
 /* dsn-text-rcpt.c: the generic reader over the notice up to the quoted
  * original (notice[0..notice_end)). */
 size_t dsn_text_read_recipients(struct dsn_ctx *ctx, bool delayed);
-/* The notice's words about one address (owned), or NULL. */
+/* The notice's words about one address (in the report's pool), or NULL. */
 char *dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr);
 /* Free the cached reader (end of analysis). */
 void dsn_text_reader_free(struct dsn_ctx *ctx);
-/* The first lines of the notice that carry an SMTP code (owned), or NULL. */
+/* The first lines of the notice that carry an SMTP code (in the report's
+ * pool), or NULL. */
 char *dsn_text_first_code(struct dsn_ctx *ctx);
 /* Append the first paragraph of the notice that has bounce wording (unless
  * sb holds it already); true if something was appended. */

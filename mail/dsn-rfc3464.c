@@ -210,22 +210,22 @@ dsn_fields_next(struct dsn_fields *it, struct dsn_field *f)
 }
 
 static char *
-dsn_value(const struct dsn_field *f, size_t max)
+dsn_value(struct dsn_pool *pool, const struct dsn_field *f, size_t max)
 {
-    return dsn_strclean(f->value.buf, f->value.len, max, true);
+    return dsn_strclean_in(pool, f->value.buf, f->value.len, max, true);
 }
 
 /* What follows the type of a cleaned value v (at semi), in v itself, or
  * NULL (v freed) if nothing does.  v is dsn_strclean's output (valid UTF-8,
  * single spaces, trimmed), so cleaning the rest again would only trim it. */
 static char *
-dsn_after_type(char *v, char *semi)
+dsn_after_type(struct dsn_pool *pool, char *v, char *semi)
 {
     char *rest = semi + 1;
     while (*rest == ' ')
         rest++;
     if (!*rest) {
-        free(v);
+        dsn_pool_release(pool, v);
         return NULL;
     }
     memmove(v, rest, strlen(rest) + 1);
@@ -234,9 +234,9 @@ dsn_after_type(char *v, char *semi)
 
 /* Type-prefixed value ("dns; mx.example.org"): the part after the type. */
 static char *
-dsn_typed_value(const struct dsn_field *f, char **type)
+dsn_typed_value(struct dsn_pool *pool, const struct dsn_field *f, char **type)
 {
-    char *v = dsn_value(f, DSN_MAX_FIELD);
+    char *v = dsn_value(pool, f, DSN_MAX_FIELD);
     if (type)
         *type = NULL;
     if (!v)
@@ -244,11 +244,11 @@ dsn_typed_value(const struct dsn_field *f, char **type)
     char *semi = strchr(v, ';');
     if (semi && semi - v < 40 && !memchr(v, ' ', (size_t)(semi - v))) {
         if (type) {
-            *type = xstrndup(v, (size_t)(semi - v));
+            *type = dsn_pool_strndup(pool, v, (size_t)(semi - v));
             for (char *p = *type; *p; p++)
                 *p = (char)tolower((unsigned char)*p);
         }
-        return dsn_after_type(v, semi);
+        return dsn_after_type(pool, v, semi);
     }
     return v;
 }
@@ -280,11 +280,13 @@ dsn_action_parse(const char *v)
     return DSN_ACTION_UNKNOWN;
 }
 
+/* The first value wins; a later one goes back to the pool (it is the last
+ * allocation: its room is reused). */
 static void
-dsn_set(char **slot, char *value)
+dsn_set(struct dsn_pool *pool, char **slot, char *value)
 {
     if (*slot || !value) {
-        free(value);
+        dsn_pool_release(pool, value);
         return;
     }
     *slot = value;
@@ -293,18 +295,19 @@ dsn_set(char **slot, char *value)
 static void
 dsn_per_message_field(struct dsn_report *rep, const struct dsn_field *f)
 {
+    struct dsn_pool *pool = rep->pool;
     switch (f->id) {
     case DSN_F_REPORTING_MTA:
-        dsn_set(&rep->reporting_mta, dsn_typed_value(f, NULL));
+        dsn_set(pool, &rep->reporting_mta, dsn_typed_value(pool, f, NULL));
         break;
     case DSN_F_RECEIVED_FROM_MTA:
-        dsn_set(&rep->received_from_mta, dsn_typed_value(f, NULL));
+        dsn_set(pool, &rep->received_from_mta, dsn_typed_value(pool, f, NULL));
         break;
     case DSN_F_ARRIVAL_DATE:
-        dsn_set(&rep->arrival_date, dsn_value(f, DSN_MAX_FIELD));
+        dsn_set(pool, &rep->arrival_date, dsn_value(pool, f, DSN_MAX_FIELD));
         break;
     case DSN_F_ORIGINAL_ENVELOPE_ID:
-        dsn_set(&rep->envelope_id, dsn_value(f, DSN_MAX_FIELD));
+        dsn_set(pool, &rep->envelope_id, dsn_value(pool, f, DSN_MAX_FIELD));
         break;
     default:
         break;
@@ -329,22 +332,23 @@ dsn_rcpt_has(const struct dsn_recipient *r, int id)
 }
 
 static void
-dsn_diag_set(struct dsn_recipient *r, const struct dsn_field *f)
+dsn_diag_set(struct dsn_pool *pool, struct dsn_recipient *r, const struct dsn_field *f)
 {
+    if (r->diagnostic)
+        return; /* the first one is kept: not worth cleaning the others */
     char *type = NULL;
-    char *text = dsn_value(f, DSN_MAX_DIAGNOSTIC);
+    char *text = dsn_value(pool, f, DSN_MAX_DIAGNOSTIC);
     if (!text)
         return;
     char *semi = strchr(text, ';');
     if (semi && semi - text < 32 && !memchr(text, ' ', (size_t)(semi - text))) {
-        type = xstrndup(text, (size_t)(semi - text));
+        type = dsn_pool_strndup(pool, text, (size_t)(semi - text));
         for (char *p = type; *p; p++)
             *p = (char)tolower((unsigned char)*p);
-        text = dsn_after_type(text, semi);
+        text = dsn_after_type(pool, text, semi);
     }
-    if (r->diagnostic || !text) {
-        free(type);
-        free(text);
+    if (!text) {
+        dsn_pool_release(pool, type);
         return;
     }
     r->diagnostic_type = type;
@@ -354,20 +358,21 @@ dsn_diag_set(struct dsn_recipient *r, const struct dsn_field *f)
 static void
 dsn_rcpt_field(struct dsn_ctx *ctx, struct dsn_recipient *r, int id, const struct dsn_field *f)
 {
+    struct dsn_pool *pool = ctx->rep->pool;
     char *v;
     switch (id) {
     case DSN_F_ORIGINAL_RECIPIENT:
-        dsn_set(&r->original_recipient, dsn_addr_clean(f->value.buf, NULL));
+        dsn_set(pool, &r->original_recipient, dsn_addr_clean(pool, f->value.buf, NULL));
         break;
     case DSN_F_FINAL_RECIPIENT: {
         char *type = NULL;
-        v = dsn_addr_clean(f->value.buf, &type);
+        v = dsn_addr_clean(pool, f->value.buf, &type);
         if (!r->final_recipient && v) {
             r->final_recipient = v;
             r->final_type = type;
         } else {
-            free(v);
-            free(type);
+            dsn_pool_release(pool, v);
+            dsn_pool_release(pool, type);
         }
         break;
     }
@@ -381,20 +386,20 @@ dsn_rcpt_field(struct dsn_ctx *ctx, struct dsn_recipient *r, int id, const struc
             dsn_note(ctx, "invalid Status value \"%.40s\"", f->value.buf);
         break;
     case DSN_F_REMOTE_MTA:
-        dsn_set(&r->remote_mta, dsn_typed_value(f, NULL));
+        dsn_set(pool, &r->remote_mta, dsn_typed_value(pool, f, NULL));
         break;
     case DSN_F_DIAGNOSTIC_CODE:
-        dsn_diag_set(r, f);
+        dsn_diag_set(pool, r, f);
         break;
     case DSN_F_LAST_ATTEMPT_DATE:
-        dsn_set(&r->last_attempt_date, dsn_value(f, DSN_MAX_FIELD));
+        dsn_set(pool, &r->last_attempt_date, dsn_value(pool, f, DSN_MAX_FIELD));
         break;
     case DSN_F_WILL_RETRY_UNTIL:
-        dsn_set(&r->will_retry_until, dsn_value(f, DSN_MAX_FIELD));
+        dsn_set(pool, &r->will_retry_until, dsn_value(pool, f, DSN_MAX_FIELD));
         break;
     case DSN_F_X_ACTUAL_RECIPIENT: /* sendmail/Postfix: the local delivery target
                                       ("|/usr/bin/procmail") */
-        dsn_set(&r->actual_recipient, dsn_value(f, DSN_MAX_FIELD));
+        dsn_set(pool, &r->actual_recipient, dsn_value(pool, f, DSN_MAX_FIELD));
         break;
     default:
         break;
@@ -474,22 +479,23 @@ dsn_rfc3464_in_text(struct dsn_ctx *ctx)
 void
 dsn_mdn_parse(struct dsn_ctx *ctx, const char *body, size_t len)
 {
+    struct dsn_pool *pool = ctx->rep->pool;
     struct dsn_fields it = {.s = body, .len = len};
     struct dsn_field f = {.value = STRBUF_INIT};
     struct dsn_recipient *r = dsn_rcpt_add(ctx);
     while (r && dsn_fields_next(&it, &f)) {
         if (strcmp(f.name, "reporting-ua") == 0)
-            dsn_set(&ctx->rep->reporting_mta, dsn_typed_value(&f, NULL));
+            dsn_set(pool, &ctx->rep->reporting_mta, dsn_typed_value(pool, &f, NULL));
         else if (strcmp(f.name, "original-recipient") == 0)
-            dsn_set(&r->original_recipient, dsn_addr_clean(f.value.buf, NULL));
+            dsn_set(pool, &r->original_recipient, dsn_addr_clean(pool, f.value.buf, NULL));
         else if (strcmp(f.name, "final-recipient") == 0)
-            dsn_set(&r->final_recipient, dsn_addr_clean(f.value.buf, &r->final_type));
+            dsn_set(pool, &r->final_recipient, dsn_addr_clean(pool, f.value.buf, &r->final_type));
         else if (strcmp(f.name, "disposition") == 0)
-            dsn_set(&ctx->rep->disposition, dsn_value(&f, DSN_MAX_FIELD));
+            dsn_set(pool, &ctx->rep->disposition, dsn_value(pool, &f, DSN_MAX_FIELD));
         else if (strcmp(f.name, "original-message-id") == 0)
-            dsn_set(&ctx->rep->original.message_id, dsn_addr_clean(f.value.buf, NULL));
+            dsn_set(pool, &ctx->rep->original.message_id, dsn_addr_clean(pool, f.value.buf, NULL));
         else if (strcmp(f.name, "failure") == 0 || strcmp(f.name, "error") == 0)
-            dsn_set(&r->diagnostic, dsn_value(&f, DSN_MAX_DIAGNOSTIC));
+            dsn_set(pool, &r->diagnostic, dsn_value(pool, &f, DSN_MAX_DIAGNOSTIC));
     }
     strbuf_free(&f.value);
 }
@@ -497,22 +503,23 @@ dsn_mdn_parse(struct dsn_ctx *ctx, const char *body, size_t len)
 void
 dsn_arf_parse(struct dsn_ctx *ctx, const char *body, size_t len)
 {
+    struct dsn_pool *pool = ctx->rep->pool;
     struct dsn_fields it = {.s = body, .len = len};
     struct dsn_field f = {.value = STRBUF_INIT};
     while (dsn_fields_next(&it, &f)) {
         if (strcmp(f.name, "feedback-type") == 0) {
-            dsn_set(&ctx->rep->feedback_type, dsn_value(&f, 64));
+            dsn_set(pool, &ctx->rep->feedback_type, dsn_value(pool, &f, 64));
         } else if (strcmp(f.name, "original-rcpt-to") == 0) {
-            char *a = dsn_addr_clean(f.value.buf, NULL);
+            char *a = dsn_addr_clean(pool, f.value.buf, NULL);
             struct dsn_recipient *r = a ? dsn_rcpt_add(ctx) : NULL;
             if (r)
                 r->recipient = a;
             else
-                free(a);
+                dsn_pool_release(pool, a);
         } else if (strcmp(f.name, "reporting-mta") == 0) {
-            dsn_set(&ctx->rep->reporting_mta, dsn_typed_value(&f, NULL));
+            dsn_set(pool, &ctx->rep->reporting_mta, dsn_typed_value(pool, &f, NULL));
         } else if (strcmp(f.name, "arrival-date") == 0 || strcmp(f.name, "received-date") == 0) {
-            dsn_set(&ctx->rep->arrival_date, dsn_value(&f, DSN_MAX_FIELD));
+            dsn_set(pool, &ctx->rep->arrival_date, dsn_value(pool, &f, DSN_MAX_FIELD));
         }
     }
     strbuf_free(&f.value);

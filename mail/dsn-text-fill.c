@@ -31,9 +31,9 @@ dsn_notice_delayed(const struct dsn_ctx *ctx)
     return delay && !dsn_match_any(DSN_LIST_FINAL, ctx->notice, ctx->notice_end);
 }
 
-/* A host name at p ("mx.example.org", "192.0.2.1"): owned, or NULL. */
+/* A host name at p ("mx.example.org", "192.0.2.1"), from pool, or NULL. */
 static char *
-dsn_host_at(const char *p)
+dsn_host_at(struct dsn_pool *pool, const char *p)
 {
     size_t n = 0;
     while (p[n] && (isalnum((unsigned char)p[n]) || p[n] == '.' || p[n] == '-' || p[n] == '_'))
@@ -44,14 +44,14 @@ dsn_host_at(const char *p)
     bool alpha = false;
     for (size_t i = 0; i < n; i++)
         alpha |= isalpha((unsigned char)p[i]) != 0;
-    return n > 3 && dotted && (alpha || n >= 7) ? xstrndup(p, n) : NULL;
+    return n > 3 && dotted && (alpha || n >= 7) ? dsn_pool_strndup(pool, p, n) : NULL;
 }
 
 /* The name after the first "remote host ", else after the first "host ",
  * "server ", " by ".  The first "remote host " is the first "host " after
  * "remote ": one search of "host " finds both. */
 char *
-dsn_remote_host(const char *diag)
+dsn_remote_host(struct dsn_pool *pool, const char *diag)
 {
     if (!diag)
         return NULL;
@@ -61,14 +61,14 @@ dsn_remote_host(const char *diag)
          h = dsn_memcasemem(h + 1, len - (size_t)(h + 1 - diag), "host "))
         if (h - diag >= 7 && dsn_has_prefix(h - 7, 7, "remote "))
             remote = h - 7;
-    char *name = remote ? dsn_host_at(remote + 12) : NULL;
+    char *name = remote ? dsn_host_at(pool, remote + 12) : NULL;
     if (!name && host)
-        name = dsn_host_at(host + 5);
+        name = dsn_host_at(pool, host + 5);
     const char *p;
     if (!name && (p = dsn_memcasemem(diag, len, "server ")))
-        name = dsn_host_at(p + 7);
+        name = dsn_host_at(pool, p + 7);
     if (!name && (p = dsn_memcasemem(diag, len, " by ")))
-        name = dsn_host_at(p + 4);
+        name = dsn_host_at(pool, p + 4);
     return name;
 }
 
@@ -88,8 +88,8 @@ dsn_text_xfailed(struct dsn_ctx *ctx)
         if (a && dsn_memcasemem(xf, len, a)) {
             rep->rcpts[keep++] = rep->rcpts[i];
         } else {
+            /* its strings stay in the pool: each recipient is dropped once */
             dsn_note(ctx, "%s is not in X-Failed-Recipients", a ? a : "(unknown)");
-            dsn_rcpt_clear(&rep->rcpts[i]);
         }
     }
     rep->nrcpts = keep;
@@ -104,10 +104,10 @@ dsn_text_xfailed(struct dsn_ctx *ctx)
         struct dsn_recipient *r = dsn_rcpt_add(ctx);
         if (!r)
             return;
-        r->recipient = dsn_strclean(xf + a, alen, DSN_MAX_FIELD, true);
+        r->recipient = dsn_strclean_in(rep->pool, xf + a, alen, DSN_MAX_FIELD, true);
         r->action = DSN_ACTION_FAILED;
         r->diagnostic = dsn_text_diag_for(ctx, r->recipient);
-        r->remote_mta = dsn_remote_host(r->diagnostic);
+        r->remote_mta = dsn_remote_host(rep->pool, r->diagnostic);
     }
 }
 
@@ -187,7 +187,7 @@ dsn_rcpts_from(struct dsn_ctx *ctx, const char *value, size_t max)
         struct dsn_recipient *r = dsn_rcpt_add(ctx);
         if (!r)
             return;
-        r->recipient = dsn_strclean(value + a, alen, DSN_MAX_FIELD, true);
+        r->recipient = dsn_strclean_in(ctx->rep->pool, value + a, alen, DSN_MAX_FIELD, true);
     }
 }
 
@@ -209,7 +209,7 @@ dsn_enrich_report(struct dsn_ctx *ctx)
         if (!r->diagnostic)
             r->diagnostic = block;
         else
-            free(block);
+            dsn_pool_release(ctx->rep->pool, block); /* DSN_ENRICH_MAX at most */
     }
 }
 
@@ -233,11 +233,11 @@ dsn_enrich_bounce(struct dsn_ctx *ctx)
     if (!r->diagnostic) {
         struct strbuf sb = STRBUF_INIT;
         dsn_text_summary(ctx, &sb);
-        r->diagnostic = sb.len ? strbuf_detach(&sb, NULL) : NULL;
+        r->diagnostic = sb.len ? dsn_pool_strndup(rep->pool, sb.buf, sb.len) : NULL;
         r->diagnostic_generic = r->diagnostic != NULL;
         strbuf_free(&sb);
     }
-    r->remote_mta = dsn_remote_host(r->diagnostic);
+    r->remote_mta = dsn_remote_host(rep->pool, r->diagnostic);
 }
 
 void

@@ -677,7 +677,7 @@ dsn_reader_emit(struct dsn_reader *rd, int rank, bool delayed)
         struct dsn_recipient *r = dsn_rcpt_add(rd->ctx);
         if (!r)
             return;
-        r->recipient = dsn_strclean(rd->text + c->pos, c->len, DSN_MAX_FIELD, true);
+        r->recipient = dsn_strclean_in(rep->pool, rd->text + c->pos, c->len, DSN_MAX_FIELD, true);
         r->action = delayed ? DSN_ACTION_DELAYED : DSN_ACTION_FAILED;
         struct strbuf *sb = dsn_scratch(rd->ctx);
         dsn_diag_block(rd, c, rank, sb);
@@ -689,9 +689,9 @@ dsn_reader_emit(struct dsn_reader *rd, int rank, bool delayed)
         bool own = explains || dsn_has_words(sb->buf, sb->len);
         if (!explains)
             dsn_text_summary(rd->ctx, sb);
-        r->diagnostic = dsn_strclean(sb->buf, sb->len, DSN_MAX_DIAGNOSTIC, true);
+        r->diagnostic = dsn_strclean_in(rep->pool, sb->buf, sb->len, DSN_MAX_DIAGNOSTIC, true);
         r->diagnostic_generic = r->diagnostic && !own;
-        r->remote_mta = dsn_remote_host(r->diagnostic);
+        r->remote_mta = dsn_remote_host(rep->pool, r->diagnostic);
     }
 }
 
@@ -825,7 +825,7 @@ dsn_text_diag_for(struct dsn_ctx *ctx, const char *addr)
         dsn_indented_block(rd, sb); /* "  |/usr/bin/prog\n    mailbox is full" */
     if (ctx->rep->kind == DSN_KIND_BOUNCE && !dsn_explains(ctx, sb->buf, sb->len))
         dsn_text_summary(ctx, sb);
-    return dsn_strclean(sb->buf, sb->len, DSN_MAX_DIAGNOSTIC, true);
+    return dsn_strclean_in(ctx->rep->pool, sb->buf, sb->len, DSN_MAX_DIAGNOSTIC, true);
 }
 
 void
@@ -850,5 +850,5 @@ dsn_text_first_code(struct dsn_ctx *ctx)
     struct strbuf *sb = dsn_scratch(ctx);
     if (rd.nlines)
         dsn_diag_search(&rd, NULL, SIZE_MAX, true, sb);
-    return dsn_strclean(sb->buf, sb->len, DSN_MAX_DIAGNOSTIC, true);
+    return dsn_strclean_in(ctx->rep->pool, sb->buf, sb->len, DSN_MAX_DIAGNOSTIC, true);
 }

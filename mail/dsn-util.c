@@ -4,10 +4,11 @@
  *
  * Every function takes (pointer, length) and never reads past the length; no
  * input needs to be NUL-terminated unless stated.  Nothing here allocates
- * more than its output.
+ * more than its output.  The report's string pool lives here too.
  */
 #include <ctype.h>
 #include <iconv.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,120 @@
 #include "mail/base/xalloc.h"
 
 #include "mail/dsn-private.h"
+
+/* A block of the pool: its bytes follow.  The first block is the pool
+ * itself (struct dsn_pool, then the head, then bytes). */
+struct dsn_block {
+    struct dsn_block *next;
+};
+
+struct dsn_pool {
+    struct dsn_block *blocks; /* the blocks after the first, newest first */
+    char *cur, *end;          /* free room in the current block */
+    char *last;               /* the last allocation in it, or NULL */
+    size_t next_size;         /* of the next block */
+};
+
+struct dsn_pool *
+dsn_pool_new(size_t head, void **headp)
+{
+    /* the head keeps the alignment malloc gives the pool */
+    const size_t align = _Alignof(max_align_t);
+    size_t hs = (sizeof(struct dsn_pool) + align - 1) / align * align;
+    head = (head + align - 1) / align * align;
+    size_t size = hs + head > DSN_POOL_FIRST / 2 ? hs + head + DSN_POOL_FIRST : DSN_POOL_FIRST;
+    struct dsn_pool *pool = xmalloc(size);
+    char *mem = (char *)pool;
+    *headp = mem + hs;
+    *pool = (struct dsn_pool){
+        .cur = mem + hs + head, .end = mem + size, .next_size = 2 * DSN_POOL_FIRST};
+    return pool;
+}
+
+void
+dsn_pool_free(struct dsn_pool *pool)
+{
+    if (!pool)
+        return;
+    for (struct dsn_block *b = pool->blocks, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    free(pool);
+}
+
+/* A new block for n bytes: its own when big (the current block stays),
+ * else the next current one. */
+static char *
+dsn_pool_grow(struct dsn_pool *pool, size_t n)
+{
+    bool own = n > DSN_POOL_BIG;
+    size_t size = own || n > pool->next_size ? n : pool->next_size;
+    if (size > SIZE_MAX - sizeof(struct dsn_block))
+        abort();
+    struct dsn_block *b = xmalloc(sizeof *b + size);
+    b->next = pool->blocks;
+    pool->blocks = b;
+    char *p = (char *)(b + 1);
+    if (own)
+        return p; /* never trimmed or given back: not `last` */
+    if (pool->next_size < 8 * DSN_POOL_BIG)
+        pool->next_size *= 2;
+    pool->cur = p + n;
+    pool->end = p + size;
+    pool->last = p;
+    return p;
+}
+
+char *
+dsn_pool_alloc(struct dsn_pool *pool, size_t n)
+{
+    if (!pool)
+        return xmalloc(n ? n : 1);
+    if (n > (size_t)(pool->end - pool->cur))
+        return dsn_pool_grow(pool, n);
+    char *p = pool->cur;
+    pool->cur += n;
+    pool->last = p;
+    return p;
+}
+
+void
+dsn_pool_trim(struct dsn_pool *pool, char *p, size_t n)
+{
+    if (pool && p && p == pool->last)
+        pool->cur = p + n;
+}
+
+void
+dsn_pool_release(struct dsn_pool *pool, char *p)
+{
+    if (!pool) {
+        free(p);
+    } else if (p && p == pool->last) {
+        pool->cur = p;
+        pool->last = NULL;
+    }
+}
+
+char *
+dsn_pool_strndup(struct dsn_pool *pool, const char *s, size_t n)
+{
+    char *p = dsn_pool_alloc(pool, n + 1);
+    memcpy(p, s, n);
+    p[n] = '\0';
+    return p;
+}
+
+char *
+dsn_pool_adopt(struct dsn_pool *pool, char *s)
+{
+    if (!pool || !s)
+        return s;
+    char *p = dsn_pool_strndup(pool, s, strlen(s));
+    free(s);
+    return p;
+}
 
 /* The first byte of a word loaded from memory is its lowest on little-endian. */
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -203,16 +318,17 @@ dsn_spaced_run(const char *s, size_t len, size_t i)
 }
 
 /* The work of dsn_strclean on already-decoded text: one pass into a buffer
- * sized for the worst case (every byte invalid: 3 bytes of U+FFFD).  Every
- * character is written only while 4 bytes of room are left below max. */
+ * sized for the worst case (every byte invalid: 3 bytes of U+FFFD), never
+ * more than max + 8 (the loop writes at most max + 2 bytes), trimmed to what
+ * was written.  Every character is written only while 4 bytes of room are
+ * left below max. */
 static char *
-dsn_strclean_raw(const char *s, size_t len, size_t max, bool collapse)
+dsn_strclean_raw(struct dsn_pool *pool, const char *s, size_t len, size_t max, bool collapse)
 {
     dsn_trim(&s, &len);
     size_t cap = (len < max ? len : max) * 3 + 8;
-    char *out = malloc(cap);
-    if (!out)
-        return NULL;
+    cap = cap < max + 8 ? cap : max + 8;
+    char *out = dsn_pool_alloc(pool, cap);
     size_t w = 0;
     bool space = false;
     for (size_t i = 0; i < len && w < max;) {
@@ -268,10 +384,11 @@ dsn_strclean_raw(const char *s, size_t len, size_t max, bool collapse)
         }
     }
     if (w == 0) {
-        free(out);
+        dsn_pool_release(pool, out);
         return NULL;
     }
     out[w] = '\0';
+    dsn_pool_trim(pool, out, w + 1);
     return out;
 }
 
@@ -334,6 +451,12 @@ dsn_already_clean(const char *s, size_t len, size_t max)
 char *
 dsn_strclean(const char *s, size_t len, size_t max, bool collapse)
 {
+    return dsn_strclean_in(NULL, s, len, max, collapse);
+}
+
+char *
+dsn_strclean_in(struct dsn_pool *pool, const char *s, size_t len, size_t max, bool collapse)
+{
     if (!s)
         return NULL;
     /* the white space around a field value (" Subject text") is trimmed
@@ -344,19 +467,13 @@ dsn_strclean(const char *s, size_t len, size_t max, bool collapse)
         t++, tl--;
     while (tl > 0 && (t[tl - 1] == ' ' || t[tl - 1] == '\t'))
         tl--;
-    if (dsn_already_clean(t, tl, max)) {
-        char *out = malloc(tl + 1);
-        if (out) {
-            memcpy(out, t, tl);
-            out[tl] = '\0';
-        }
-        return out;
-    }
+    if (dsn_already_clean(t, tl, max))
+        return dsn_pool_strndup(pool, t, tl);
     size_t dlen;
     char *decoded = memchr(s, 0x1b, len) ? dsn_iso2022_decode(s, len, &dlen) : NULL;
     if (!decoded)
-        return dsn_strclean_raw(s, len, max, collapse);
-    char *out = dsn_strclean_raw(decoded, dlen, max, collapse);
+        return dsn_strclean_raw(pool, s, len, max, collapse);
+    char *out = dsn_strclean_raw(pool, decoded, dlen, max, collapse);
     free(decoded);
     return out;
 }
@@ -770,7 +887,7 @@ dsn_addr_unescape(struct strbuf *out, const char *s)
 }
 
 char *
-dsn_addr_clean(const char *value, char **type)
+dsn_addr_clean(struct dsn_pool *pool, const char *value, char **type)
 {
     if (type)
         *type = NULL;
@@ -788,7 +905,7 @@ dsn_addr_clean(const char *value, char **type)
             if (type) {
                 const char *t = v;
                 dsn_trim(&t, &tl);
-                *type = tl ? xstrndup(t, tl) : NULL;
+                *type = tl ? dsn_pool_strndup(pool, t, tl) : NULL;
                 for (char *p = *type; p && *p; p++)
                     *p = (char)dsn_lc((unsigned char)*p);
             }
@@ -818,7 +935,7 @@ dsn_addr_clean(const char *value, char **type)
     }
     char *out = NULL;
     if (bl > 0 && !memchr(b, '\\', bl)) {
-        out = xstrndup(b, bl); /* no "\x{HHHH}": as it is (v is valid UTF-8) */
+        out = dsn_pool_strndup(pool, b, bl); /* no "\x{HHHH}": as it is (v is valid UTF-8) */
     } else if (bl > 0) {
         struct strbuf sb = STRBUF_INIT;
         char *tmp = xstrndup(b, bl);
@@ -826,9 +943,11 @@ dsn_addr_clean(const char *value, char **type)
         free(tmp);
         out = strbuf_detach(&sb, NULL);
         if (!utf8_valid(out, strlen(out))) {
-            char *fixed = dsn_strclean(out, strlen(out), DSN_MAX_FIELD, true);
+            char *fixed = dsn_strclean_in(pool, out, strlen(out), DSN_MAX_FIELD, true);
             free(out);
             out = fixed;
+        } else {
+            out = dsn_pool_adopt(pool, out);
         }
     }
     free(v);

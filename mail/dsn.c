@@ -149,42 +149,13 @@ dsn_note(struct dsn_ctx *ctx, const char *fmt, ...)
 }
 
 void
-dsn_rcpt_clear(struct dsn_recipient *r)
-{
-    free(r->recipient);
-    free(r->final_recipient);
-    free(r->final_type);
-    free(r->original_recipient);
-    free(r->remote_mta);
-    free(r->diagnostic_type);
-    free(r->diagnostic);
-    free(r->last_attempt_date);
-    free(r->will_retry_until);
-    free(r->actual_recipient);
-}
-
-void
 dsn_report_free(struct dsn_report *rep)
 {
     if (!rep)
         return;
-    for (size_t i = 0; i < rep->nrcpts; i++)
-        dsn_rcpt_clear(&rep->rcpts[i]);
     free(rep->rcpts);
-    free(rep->reporting_mta);
-    free(rep->received_from_mta);
-    free(rep->arrival_date);
-    free(rep->envelope_id);
-    free(rep->original.message_id);
-    free(rep->original.subject);
-    free(rep->original.from);
-    free(rep->original.to);
-    free(rep->original.date);
     free(rep->original.raw);
-    free(rep->disposition);
-    free(rep->feedback_type);
-    free(rep->notes);
-    free(rep);
+    dsn_pool_free(rep->pool); /* the report and all its other strings */
 }
 
 static bool
@@ -493,18 +464,19 @@ dsn_other_reports(struct dsn_ctx *ctx)
 /* Final-Recipient, unless it is not an address ("|/usr/bin/prog a@b",
  * "user@server" without a domain) and Original-Recipient is. */
 static char *
-dsn_pick_recipient(const struct dsn_recipient *r)
+dsn_pick_recipient(struct dsn_pool *pool, const struct dsn_recipient *r)
 {
     const char *f = r->final_recipient, *o = r->original_recipient;
     if (dsn_addr_valid(f) || (f && !o && strchr(f, '@') && !strchr(f, ' ')))
-        return xstrdup(f);
+        return dsn_pool_strndup(pool, f, strlen(f));
     if (dsn_addr_valid(o))
-        return xstrdup(o);
+        return dsn_pool_strndup(pool, o, strlen(o));
     size_t alen;
     size_t at = f ? dsn_addr_next(f, strlen(f), 0, &alen) : SIZE_MAX;
     if (at != SIZE_MAX)
-        return xstrndup(f + at, alen);
-    return xstrdup0(f ? f : o);
+        return dsn_pool_strndup(pool, f + at, alen);
+    const char *any = f ? f : o;
+    return any ? dsn_pool_strndup(pool, any, strlen(any)) : NULL;
 }
 
 static void
@@ -514,11 +486,11 @@ dsn_finish(struct dsn_ctx *ctx)
     for (size_t i = 0; i < rep->nrcpts; i++) {
         struct dsn_recipient *r = &rep->rcpts[i];
         if (!r->recipient)
-            r->recipient = dsn_pick_recipient(r);
+            r->recipient = dsn_pick_recipient(rep->pool, r);
         dsn_reason_classify(r, rep->kind, &ctx->said);
     }
     if (ctx->notes.len)
-        rep->notes = strbuf_detach(&ctx->notes, NULL);
+        rep->notes = dsn_pool_strndup(rep->pool, ctx->notes.buf, ctx->notes.len);
 }
 
 /* dsn_analyze zeroes the state up to notice_at: nothing may follow it */
@@ -531,8 +503,12 @@ dsn_analyze(const struct mail_message *msg)
 {
     if (!msg)
         return NULL;
-    struct dsn_report *rep = xmalloc(sizeof *rep);
-    *rep = (struct dsn_report){.kind = DSN_KIND_NONE}; /* zeroed inline: no calloc */
+    /* the report lives in the first block of its pool: one malloc for it
+     * and most reports' strings */
+    void *mem;
+    struct dsn_pool *pool = dsn_pool_new(sizeof(struct dsn_report), &mem);
+    struct dsn_report *rep = mem;
+    *rep = (struct dsn_report){.kind = DSN_KIND_NONE, .pool = pool}; /* zeroed inline */
     /* all but notice_at, the last member, 768 bytes that dsn_notice_scan
      * (dsn_load_notice, below) fills before anything reads them */
     struct dsn_ctx ctx;

@@ -9,7 +9,8 @@
  *
  * It is a pure function of the message: no I/O, no configuration, no global
  * state.  Problems in the input are data in the report (confidence, notes),
- * never a failure.  Every string in a report is owned by the report, valid
+ * never a failure.  Every string in a report is owned by the report (never
+ * free or replace one: dsn_report_free() frees them), valid
  * UTF-8 (invalid bytes become U+FFFD) and NOT sanitised for a terminal: render/
  * and ui/ pass them through utf8_sanitize() before display.
  *
@@ -168,6 +169,10 @@ struct dsn_report {
 
     /* Human-readable notes about deviations from the RFCs, one per line. */
     char *notes;
+
+    /* Private to mail/dsn*.c: the memory of the report and of its strings
+     * but original.raw (dsn_report_free() frees it). */
+    struct dsn_pool *pool;
 };
 
 /* Analyse one message.  Never NULL for a non-NULL message (an ordinary
