@@ -110,6 +110,17 @@ char *dsn_pool_adopt(struct dsn_pool *pool, char *s);
 
 /* ---- dsn-util.c: bounded scanners over (s, len); none reads past len ---- */
 
+/* Case-insensitive (ASCII) compare of n bytes: strncasecmp's answer on
+ * spans without NUL, without a call on the short spans it is used for. */
+static inline bool
+dsn_caseeq(const char *a, const char *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (dsn_fold((unsigned char)a[i]) != dsn_fold((unsigned char)b[i]))
+            return false;
+    return true;
+}
+
 /* Case-insensitive search of an ASCII needle; NULL if absent. */
 const char *dsn_memcasemem(const char *s, size_t len, const char *needle);
 /* Case-insensitive prefix test. */

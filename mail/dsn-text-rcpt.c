@@ -68,17 +68,6 @@ struct dsn_reader {
     struct strbuf diag; /* ctx->reader's: the words of one recipient (dsn_scratch) */
 };
 
-/* Case-insensitive (ASCII) compare of n bytes: strncasecmp's answer on
- * spans without NUL, without a call on these short spans. */
-static bool
-dsn_caseeq(const char *a, const char *b, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        if (dsn_fold((unsigned char)a[i]) != dsn_fold((unsigned char)b[i]))
-            return false;
-    return true;
-}
-
 /* Lines that quote header fields or trace data: their addresses are senders,
  * message ids or hops, never failed recipients. */
 static bool

@@ -141,7 +141,7 @@ dsn_pool_adopt(struct dsn_pool *pool, char *s)
 #endif
 
 /* Byte -> its ASCII lowercase: one load where the compares run hot
- * (dsn_has_prefix, dsn_caseeq, dsn_anchor). */
+ * (dsn_has_prefix, dsn_anchor). */
 #define DSN_LC(c) ((unsigned char)((c) >= 'A' && (c) <= 'Z' ? (c) + 32 : (c)))
 #define DSN_LC4(c) DSN_LC(c), DSN_LC(c + 1), DSN_LC(c + 2), DSN_LC(c + 3)
 #define DSN_LC16(c) DSN_LC4(c), DSN_LC4(c + 4), DSN_LC4(c + 8), DSN_LC4(c + 12)
@@ -153,16 +153,6 @@ static int
 dsn_lc(unsigned char c)
 {
     return dsn_lc_map[c];
-}
-
-/* Case-insensitive (ASCII) compare of n bytes. */
-static bool
-dsn_caseeq(const char *s, const char *needle, size_t n)
-{
-    for (size_t j = 0; j < n; j++)
-        if (dsn_lc((unsigned char)s[j]) != dsn_lc((unsigned char)needle[j]))
-            return false;
-    return true;
 }
 
 /* How common a byte is in notices, lowercased (0: rarest): a search is
